@@ -1,0 +1,55 @@
+# Union Portal. `make run` serves the demo; `make test` runs the whole suite.
+# Needs only Python 3.11+ (with venv) and make: everything else is installed into .venv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The embedded default: SQLite and eager Celery unless DATABASE_URL / CELERY_BROKER_URL are set.
+export DEBUG ?= true
+
+.PHONY: run test install install-dev migrate seed lint messages check-deploy bench bench-smoke clean
+
+$(VENV)/.base: requirements/base.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev: requirements/dev.txt $(VENV)/.base
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.base
+install-dev: $(VENV)/.dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	@echo "Union Portal: http://$(HOST):$(PORT)/"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The whole suite; uses DATABASE_URL when set (PostgreSQL), else SQLite.
+test: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+# Regenerate the Chinese catalogue after changing strings (needs gettext), then fill in the
+# translations in locale/zh_Hans/LC_MESSAGES/django.po and compile.
+messages: install-dev
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --no-location
+	$(BIN)/python manage.py compilemessages -l zh_Hans
+
+check-deploy: install
+	DEBUG=false SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(50))') \
+	  ALLOWED_HOSTS=portal.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

@@ -1,0 +1,1 @@
+"""Models of the congress app (see architecture.md); built by its own issue."""

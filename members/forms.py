@@ -1,0 +1,167 @@
+"""Forms validate and tidy input; services decide. FormHelpers live with their forms."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import access, validators
+from .models import ALLOWED_PARENTS, Organisation, OrgKind, RoleName, User
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        return f"{'　' * (obj.depth - 1)}{obj.name}"
+
+
+class OrganisationForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "kind", "level", "name", "short_name", "uscc", "employer_name", "employer_uscc",
+            "employer_category", "industry_code", "region_code", "employees",
+            "migrant_employees", "founded_on", "term_start", "term_end",
+            "has_audit_committee", "has_women_committee",
+        ]
+        widgets = {"founded_on": DATE, "term_start": DATE, "term_end": DATE}
+
+    def __init__(self, *args, parent: Organisation | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parent = parent
+        if self.instance.pk:
+            # The kind decides where a node may sit; it is fixed once created.
+            self.fields["kind"].disabled = True
+            self.fields["version"].initial = self.instance.version
+        elif parent is not None:
+            allowed = [k for k in OrgKind if parent.kind in ALLOWED_PARENTS[k]]
+            self.fields["kind"].choices = [(k.value, k.label) for k in allowed]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("The union"),
+                Row(Column("kind"), Column("level")),
+                Row(Column("name", css_class="col-md-8"), Column("short_name")),
+                Row(Column("uscc"), Column("region_code")),
+            ),
+            Fieldset(
+                _("The employer"),
+                Row(Column("employer_name", css_class="col-md-8"), Column("employer_category")),
+                Row(Column("employer_uscc"), Column("industry_code")),
+                Row(Column("employees"), Column("migrant_employees")),
+            ),
+            Fieldset(
+                _("Term and committees"),
+                Row(Column("founded_on"), Column("term_start"), Column("term_end")),
+                Row(Column("has_audit_committee"), Column("has_women_committee")),
+            ),
+            "version",
+            Submit("save", _("Save")),
+        )
+
+    def clean_uscc(self) -> str:
+        value = self.cleaned_data.get("uscc", "")
+        return validators.normalise_union_uscc(value) if value else ""
+
+    def clean_employer_uscc(self) -> str:
+        value = self.cleaned_data.get("employer_uscc", "")
+        return validators.normalise_uscc(value) if value else ""
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+
+class OrganisationMoveForm(forms.Form):
+    parent = OrgChoiceField(queryset=Organisation.objects.none(), label=_("New parent"))
+
+    def __init__(self, *args, user, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        candidates = (
+            access.scope(user, Organisation.objects.active(), capability="organisation.manage")
+            .exclude(path__startswith=organisation.path)
+            .filter(kind__in=ALLOWED_PARENTS[organisation.kind])
+            .order_by("path")
+        )
+        self.fields["parent"].queryset = candidates
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("move", _("Move"), css_class="btn-warning"))
+
+
+class OrganisationDissolveForm(forms.Form):
+    on = forms.DateField(label=_("Dissolved on"), widget=DATE, initial=timezone.localdate)
+    reason = forms.CharField(
+        label=_("Reason and approval"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. the employer closed; name the higher union's approval document."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("dissolve", _("Dissolve"), css_class="btn-danger"))
+
+
+class AccountForm(forms.ModelForm):
+    organisation = OrgChoiceField(queryset=Organisation.objects.none(), label=_("Organisation"))
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "email", "organisation"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True
+        self.fields["organisation"].queryset = access.scope(
+            user, Organisation.objects.active(), capability="account.manage"
+        ).order_by("path")
+        if self.instance.pk:
+            self.fields["username"].disabled = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("save", _("Save")))
+
+
+class RoleGrantForm(forms.Form):
+    organisation = OrgChoiceField(queryset=Organisation.objects.none(), label=_("Organisation"))
+    role = forms.ChoiceField(choices=RoleName.choices, label=_("Role"))
+    active_from = forms.DateField(label=_("Active from"), widget=DATE,
+                                  initial=timezone.localdate)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["organisation"].queryset = access.scope(
+            user, Organisation.objects.active(), capability="account.manage"
+        ).order_by("path")
+        if not access.can(user, "rules.edit"):
+            self.fields["role"].choices = [
+                c for c in RoleName.choices if c[0] not in access.FEDERATION_ROLES
+            ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("grant", _("Grant role")))
+
+    def clean(self):
+        data = super().clean()
+        org, role = data.get("organisation"), data.get("role")
+        if org and role and role not in access.grantable_roles(self.user, org):
+            self.add_error(
+                "role",
+                _("%(role)s cannot be granted at %(org)s.")
+                % {"role": RoleName(role).label, "org": org.kind_display()},
+            )
+        return data
+
+
+class OrganisationSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("Name or code")}))

@@ -1,0 +1,356 @@
+"""Organisation tree, accounts and roles, members.
+
+Reads are QuerySet methods (`Organisation.objects.in_scope(user)`); writes go through
+members.services.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from . import validators
+
+
+class OrgKind(models.TextChoices):
+    FEDERATION = "federation", _("Federation of trade unions")
+    INDUSTRY_UNION = "industry_union", _("Industry union")
+    TOWNSHIP_UNION = "township_union", _("Township (street) federation")
+    PARK_UNION = "park_union", _("Park or regional union federation")
+    GRASSROOTS = "grassroots", _("Grassroots union")
+    JOINT_GRASSROOTS = "joint_grassroots", _("Joint grassroots union")
+    BRANCH = "branch", _("Branch (workshop) union")
+    GROUP = "group", _("Union group")
+
+
+class FederationLevel(models.TextChoices):
+    CITY = "city", _("City")
+    COUNTY = "county", _("County or district")
+
+
+class EmployerCategory(models.TextChoices):
+    """单位类别 codes (domain.md B, S20)."""
+
+    STATE = "110", _("State-owned enterprise")
+    COLLECTIVE = "120", _("Collective enterprise")
+    JOINT_STOCK_COOP = "130", _("Joint-stock cooperative")
+    JOINT_VENTURE = "140", _("Jointly operated enterprise")
+    STATE_SOLE_LLC = "151", _("Wholly state-owned company")
+    OTHER_LLC = "159", _("Other limited liability company")
+    STATE_HOLDING = "161", _("State-controlled joint-stock company")
+    OTHER_JOINT_STOCK = "169", _("Other joint-stock company")
+    PRIVATE = "170", _("Private enterprise")
+    OTHER_DOMESTIC = "190", _("Other domestic enterprise")
+    HK_MACAO_TAIWAN = "200", _("Hong Kong, Macao or Taiwan invested")
+    FOREIGN = "300", _("Foreign invested")
+    PUBLIC_INSTITUTION = "400", _("Public institution")
+    GOVERNMENT = "500", _("Government organ")
+    INDIVIDUAL = "600", _("Individual business")
+    PRIVATE_NON_ENTERPRISE = "700", _("Private non-enterprise unit")
+
+
+FEDERATION_LABELS = {
+    FederationLevel.CITY: _("City federation of trade unions"),
+    FederationLevel.COUNTY: _("County (district) federation of trade unions"),
+}
+
+# Which kinds may sit under which (architecture.md "The organisation tree").
+UPPER_KINDS = {
+    OrgKind.FEDERATION,
+    OrgKind.INDUSTRY_UNION,
+    OrgKind.TOWNSHIP_UNION,
+    OrgKind.PARK_UNION,
+}
+GRASSROOTS_KINDS = {OrgKind.GRASSROOTS, OrgKind.JOINT_GRASSROOTS}
+ALLOWED_PARENTS: dict[str, set[str]] = {
+    OrgKind.FEDERATION: {OrgKind.FEDERATION},
+    OrgKind.INDUSTRY_UNION: {OrgKind.FEDERATION},
+    OrgKind.TOWNSHIP_UNION: {OrgKind.FEDERATION},  # county level only, checked in allowed_under
+    OrgKind.PARK_UNION: {OrgKind.FEDERATION},
+    OrgKind.GRASSROOTS: UPPER_KINDS,
+    OrgKind.JOINT_GRASSROOTS: UPPER_KINDS,
+    OrgKind.BRANCH: GRASSROOTS_KINDS,
+    OrgKind.GROUP: GRASSROOTS_KINDS | {OrgKind.BRANCH},
+}
+
+
+class OrganisationQuerySet(MP_NodeQuerySet):
+    def in_scope(self, user) -> OrganisationQuerySet:
+        from .access import scope
+
+        return scope(user, self)
+
+    def active(self) -> OrganisationQuerySet:
+        return self.filter(active=True)
+
+    def subtree_of(self, org: Organisation) -> OrganisationQuerySet:
+        return self.filter(path__startswith=org.path)
+
+
+class OrganisationManager(MP_NodeManager.from_queryset(OrganisationQuerySet)):
+    def get_queryset(self) -> OrganisationQuerySet:
+        # treebeard's manager builds its own queryset class; keep ours and its path order.
+        return OrganisationQuerySet(self.model, using=self._db).order_by("path")
+
+
+class Organisation(MP_Node):
+    kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
+    level = models.CharField(
+        _("federation level"), max_length=10, choices=FederationLevel.choices, blank=True
+    )
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    uscc = models.CharField(
+        _("union's unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validators.validate_union_uscc],
+        help_text=_("18 characters on the union's legal person certificate; starts with 8."),
+    )
+    employer_name = models.CharField(_("employer name"), max_length=200, blank=True)
+    employer_uscc = models.CharField(
+        _("employer's unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validators.validate_uscc],
+    )
+    employer_category = models.CharField(
+        _("employer category"), max_length=3, choices=EmployerCategory.choices, blank=True
+    )
+    industry_code = models.CharField(
+        _("industry code (GB/T 4754)"),
+        max_length=5,
+        blank=True,
+        validators=[validators.validate_industry_code],
+    )
+    region_code = models.CharField(
+        _("region code (GB/T 2260)"),
+        max_length=6,
+        blank=True,
+        validators=[validators.validate_region_code],
+    )
+    employees = models.PositiveIntegerField(_("employees"), default=0)
+    migrant_employees = models.PositiveIntegerField(_("migrant employees"), default=0)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    term_start = models.DateField(_("current term starts"), null=True, blank=True)
+    term_end = models.DateField(_("current term ends"), null=True, blank=True)
+    has_audit_committee = models.BooleanField(_("has an audit committee"), default=False)
+    has_women_committee = models.BooleanField(_("has a women workers' committee"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    dissolved_reason = models.TextField(_("reason for dissolving"), blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    node_order_by = ["name"]
+    objects = OrganisationManager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uscc"],
+                condition=~Q(uscc=""),
+                name="organisation_uscc_unique",
+                violation_error_message=_("Another organisation already has this code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(migrant_employees__lte=models.F("employees")),
+                name="organisation_migrants_within_employees",
+            ),
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True)
+                | Q(term_start__isnull=True)
+                | Q(term_end__gt=models.F("term_start")),
+                name="organisation_term_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:organisation_detail", args=[self.pk])
+
+    @property
+    def is_grassroots(self) -> bool:
+        return self.kind in GRASSROOTS_KINDS
+
+    def allowed_under(self, parent: Organisation | None) -> bool:
+        """Whether this organisation's kind may sit under `parent` (None: as the root)."""
+        if parent is None:
+            return self.kind == OrgKind.FEDERATION and self.level == FederationLevel.CITY
+        if parent.kind not in ALLOWED_PARENTS[self.kind]:
+            return False
+        if self.kind == OrgKind.FEDERATION:
+            # Only a county federation sits under the city; nothing sits under a county one.
+            return self.level == FederationLevel.COUNTY and parent.level == FederationLevel.CITY
+        if self.kind == OrgKind.TOWNSHIP_UNION:
+            return parent.level == FederationLevel.COUNTY
+        return True
+
+    def kind_display(self) -> str:
+        if self.kind == OrgKind.FEDERATION and self.level:
+            return str(FEDERATION_LABELS[self.level])
+        return self.get_kind_display()
+
+
+# --- Accounts and roles ---------------------------------------------------------------------
+
+
+class User(AbstractUser):
+    """A portal account. Members have no login; union officers and staff do."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
+        help_text=_("The organisation the account belongs to; it decides who may manage it."),
+    )
+    full_name = models.CharField(_("full name"), max_length=60, blank=True)
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.username})" if self.full_name else self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:account_detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    def is_unused(self) -> bool:
+        from django.conf import settings
+
+        reference = self.last_login or self.date_joined
+        return (timezone.now() - reference).days >= settings.ACCOUNT_UNUSED_DAYS
+
+
+class RoleName(models.TextChoices):
+    FEDERATION_ADMIN = "federation_admin", _("Federation administrator")
+    AUDITOR = "auditor", _("Auditor")
+    FEDERATION_STAFF = "federation_staff", _("Federation staff")
+    UNION_STAFF = "union_staff", _("Union staff")
+    BRANCH_CHAIR = "branch_chair", _("Union chair")
+    BRANCH_OFFICER = "branch_officer", _("Union officer")
+
+
+class RoleQuerySet(models.QuerySet):
+    def current(self, on=None) -> RoleQuerySet:
+        on = on or timezone.localdate()
+        # active_to is the day the role ended: from that day on it no longer counts.
+        return self.filter(Q(active_from__lte=on), Q(active_to__isnull=True) | Q(active_to__gt=on))
+
+
+class Role(models.Model):
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="roles"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="roles"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=RoleName.choices)
+    active_from = models.DateField(_("active from"), default=timezone.localdate)
+    active_to = models.DateField(_("ended on"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=Q(active_to__isnull=True),
+                name="role_one_open_grant",
+            ),
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True) | Q(active_to__gte=models.F("active_from")),
+                name="role_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.get_role_display()}"
+
+    def get_absolute_url(self) -> str:
+        return self.user.get_absolute_url()
+
+
+class UserSession(models.Model):
+    """Which sessions belong to which account, so deactivation and resets can end them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="session_links")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+# --- Members ----------------------------------------------------------------------------------
+
+
+class MemberStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    ACTIVE = "active", _("Active")
+    RETAINED = "retained", _("Retained membership")
+    TRANSFERRED_OUT = "transferred_out", _("Transferred out of the city")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    LAPSED = "lapsed", _("Lapsed")
+    EXPELLED = "expelled", _("Expelled")
+
+
+CURRENT_STATUSES = [MemberStatus.APPLIED, MemberStatus.ACTIVE, MemberStatus.RETAINED]
+
+
+class MemberQuerySet(models.QuerySet):
+    def in_scope(self, user) -> MemberQuerySet:
+        from .access import scope
+
+        return scope(user, self, org_field="organisation")
+
+    def current(self) -> MemberQuerySet:
+        return self.filter(status__in=CURRENT_STATUSES)
+
+    def active(self) -> MemberQuerySet:
+        return self.filter(status=MemberStatus.ACTIVE)
+
+
+class Member(models.Model):
+    """A union member. The register, transfers, cards and dues build on this row."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("union"), on_delete=models.PROTECT, related_name="members"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
+    )
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        indexes = [models.Index(fields=["organisation", "status"], name="member_org_status")]
+
+    def __str__(self) -> str:
+        return self.name

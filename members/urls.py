@@ -1,0 +1,32 @@
+from django.urls import path
+
+from .views import accounts, organisations
+
+app_name = "members"
+
+urlpatterns = [
+    path("organisations/", organisations.organisation_tree, name="organisation_tree"),
+    path("organisations/new/", organisations.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", organisations.organisation_detail,
+         name="organisation_detail"),
+    path("organisations/<int:pk>/children/", organisations.organisation_children,
+         name="organisation_children"),
+    path("organisations/<int:pk>/edit/", organisations.organisation_update,
+         name="organisation_update"),
+    path("organisations/<int:pk>/move/", organisations.organisation_move,
+         name="organisation_move"),
+    path("organisations/<int:pk>/dissolve/", organisations.organisation_dissolve,
+         name="organisation_dissolve"),
+    path("system/accounts/", accounts.account_list, name="account_list"),
+    path("system/accounts/new/", accounts.account_create, name="account_create"),
+    path("system/accounts/<int:pk>/", accounts.account_detail, name="account_detail"),
+    path("system/accounts/<int:pk>/edit/", accounts.account_update, name="account_update"),
+    path("system/accounts/<int:pk>/roles/new/", accounts.role_grant, name="role_grant"),
+    path("system/accounts/<int:pk>/reset-password/", accounts.account_reset_password,
+         name="account_reset_password"),
+    path("system/accounts/<int:pk>/deactivate/", accounts.account_set_active,
+         {"active": False}, name="account_deactivate"),
+    path("system/accounts/<int:pk>/activate/", accounts.account_set_active,
+         {"active": True}, name="account_activate"),
+    path("system/roles/<int:pk>/end/", accounts.role_end, name="role_end"),
+]

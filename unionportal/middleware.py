@@ -1,0 +1,72 @@
+"""Session lifetime, forced password change and no-store caching (security.md C and F6)."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+LOGIN_AT = "login_at"
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session 12 hours after login whatever the activity (the idle timeout of 30
+    minutes is Django's own SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            started = request.session.get(LOGIN_AT)
+            if started is None or time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(request, _("Your session has ended; please log in again."))
+                return redirect(f"{reverse('login')}?next={request.path}")
+        return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account with a one-time (or expired) password can only change it or log out."""
+
+    EXEMPT_PREFIXES = ("/static/", "/i18n/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and self._must_change(user):
+            allowed = {reverse("password_change"), reverse("logout")}
+            if request.path not in allowed and not request.path.startswith(self.EXEMPT_PREFIXES):
+                return redirect("password_change")
+        return self.get_response(request)
+
+    @staticmethod
+    def _must_change(user) -> bool:
+        if user.must_change_password:
+            return True
+        max_age = settings.PASSWORD_MAX_AGE_DAYS
+        if max_age and user.password_changed_at:
+            return (timezone.now() - user.password_changed_at).days >= max_age
+        return False
+
+
+class NoStoreMiddleware:
+    """Pages shown to a logged-in user carry personal data: never cache them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

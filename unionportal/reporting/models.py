@@ -1,0 +1,1 @@
+"""Quarterly reports and statistics snapshots; built by the reporting issue."""

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+from .reporting import views as reporting_views
+
+urlpatterns = [
+    path("", reporting_views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("system/audit/", views.audit_log, name="audit_log"),
+    path("system/logins/", views.login_log, name="login_log"),
+    path("system/jobs/", views.job_runs, name="job_runs"),
+    path("", include("members.urls")),
+    # Operators only: superusers. Union staff work in the portal's own pages.
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+handler403 = "unionportal.views.error_403"
+handler404 = "unionportal.views.error_404"
+handler500 = "unionportal.views.error_500"

@@ -1,0 +1,141 @@
+"""Portal-wide views: login and password, health, error pages, audit log and job runs."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from auditlog.models import LogEntry
+from axes.helpers import get_client_ip_address
+from axes.models import AccessFailureLog, AccessLog
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET
+
+from members import access, services
+
+from .filters import AuditLogFilter
+from .forms import LoginForm, PasswordChangeForm
+from .middleware import LOGIN_AT
+from .models import JobRun
+
+
+def ip_locked(request: HttpRequest) -> bool:
+    """The IP-wide limit that joins axes' per-username lockout (security.md Decisions)."""
+    since = timezone.now() - settings.LOGIN_IP_FAILURE_WINDOW
+    ip = get_client_ip_address(request)
+    return (
+        AccessFailureLog.objects.filter(ip_address=ip, attempt_time__gte=since).count()
+        >= settings.LOGIN_IP_FAILURE_LIMIT
+    )
+
+
+def lockout_response(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
+    return render(request, "registration/lockout.html", status=429)
+
+
+@method_decorator(sensitive_post_parameters("password"), name="dispatch")
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if ip_locked(request):
+            return lockout_response(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session[LOGIN_AT] = time.time()
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("dashboard")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed(user=form.user)
+        services.link_session(self.request)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and broker status, for load balancers and docker compose. No data, no login."""
+    status = {"database": "ok", "broker": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        status["database"] = "down"
+    if settings.CELERY_BROKER_URL:
+        from .celery import app
+
+        try:
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+        except Exception:
+            status["broker"] = "down"
+    else:
+        status["broker"] = "eager"
+    healthy = "down" not in status.values()
+    return JsonResponse({"status": "ok" if healthy else "down", **status},
+                        status=200 if healthy else 503)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The audit log, for the auditor role only (separation of duties, security.md D7)."""
+    access.require(request.user, "audit.read")
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    audit_filter = AuditLogFilter(request.GET, queryset=entries)
+    page = Paginator(audit_filter.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "portal/audit_log.html", {"filter": audit_filter, "page": page})
+
+
+@login_required
+def login_log(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "audit.read")
+    since = timezone.now() - timedelta(days=180)
+    kind = request.GET.get("kind", "failed")
+    if kind == "ok":
+        rows = AccessLog.objects.filter(attempt_time__gte=since).order_by("-attempt_time")
+    else:
+        rows = AccessFailureLog.objects.filter(attempt_time__gte=since).order_by("-attempt_time")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "portal/login_log.html", {"page": page, "kind": kind})
+
+
+@login_required
+def job_runs(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "jobs.view")
+    page = Paginator(JobRun.objects.all(), 50).get_page(request.GET.get("page"))
+    return render(request, "portal/jobrun_list.html", {"page": page})
