@@ -45,7 +45,7 @@ lint: install-dev
 # translations in locale/zh_Hans/LC_MESSAGES/django.po and compile.
 messages: install-dev
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --no-location
-	$(BIN)/python manage.py compilemessages -l zh_Hans
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
 check-deploy: install
 	DEBUG=false SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(50))') \

@@ -23,18 +23,33 @@ R = RoleName
 # Capability -> roles that carry it. Each role reaches its organisation's subtree.
 CAPABILITIES: dict[str, set[str]] = {
     # read union-owned data (the auditor reads the audit log and nothing else)
-    "view": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF, R.UNION_STAFF, R.BRANCH_CHAIR,
-             R.BRANCH_OFFICER},
+    "view": {
+        R.FEDERATION_ADMIN,
+        R.FEDERATION_STAFF,
+        R.UNION_STAFF,
+        R.BRANCH_CHAIR,
+        R.BRANCH_OFFICER,
+    },
     "organisation.manage": {R.FEDERATION_ADMIN, R.UNION_STAFF},
     "account.manage": {R.FEDERATION_ADMIN, R.UNION_STAFF},
     "rules.edit": {R.FEDERATION_ADMIN},
-    "member.edit": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF, R.UNION_STAFF, R.BRANCH_CHAIR,
-                    R.BRANCH_OFFICER},
+    "member.edit": {
+        R.FEDERATION_ADMIN,
+        R.FEDERATION_STAFF,
+        R.UNION_STAFF,
+        R.BRANCH_CHAIR,
+        R.BRANCH_OFFICER,
+    },
     "member.delete": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF, R.UNION_STAFF, R.BRANCH_CHAIR},
     "member.reveal": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF, R.UNION_STAFF, R.BRANCH_CHAIR},
     "export.sensitive": {R.FEDERATION_ADMIN},
-    "export": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF, R.UNION_STAFF, R.BRANCH_CHAIR,
-               R.BRANCH_OFFICER},
+    "export": {
+        R.FEDERATION_ADMIN,
+        R.FEDERATION_STAFF,
+        R.UNION_STAFF,
+        R.BRANCH_CHAIR,
+        R.BRANCH_OFFICER,
+    },
     "audit.read": {R.AUDITOR},
     "jobs.view": {R.FEDERATION_ADMIN},
 }
@@ -85,8 +100,9 @@ def scope_paths(user, capability: str = "view") -> list[str]:
     return _minimal_paths(r.organisation.path for r in _roles(user) if r.role in allowed)
 
 
-def scope(user, queryset: QuerySet, *, org_field: str | None = None,
-          capability: str = "view") -> QuerySet:
+def scope(
+    user, queryset: QuerySet, *, org_field: str | None = None, capability: str = "view"
+) -> QuerySet:
     """The rows of `queryset` the user may see: those whose organisation lies in a subtree
     the user holds a role over. `org_field` names the path to the organisation ("" or None
     when the queryset is of organisations themselves)."""
@@ -122,8 +138,14 @@ def organisation_of(obj: Model) -> Organisation:
     return org
 
 
-def get_object_for_user(user, queryset: QuerySet, *, org_field: str | None = None,
-                        capability: str | None = None, **lookup) -> Model:
+def get_object_for_user(
+    user,
+    queryset: QuerySet,
+    *,
+    org_field: str | None = None,
+    capability: str | None = None,
+    **lookup,
+) -> Model:
     """Resolve one object through the scoping queryset: 404 when out of scope, 403 when in
     scope but the user lacks `capability` over its organisation."""
     obj = get_object_or_404(scope(user, queryset, org_field=org_field), **lookup)

@@ -83,8 +83,13 @@ EXPRESS_UNIONS = [
     ("宜昌同城即时配送有限公司", "170", "G60", 280, 260),
 ]
 TOBACCO_COUNTIES = [
-    ("夷陵区", "420506"), ("远安县", "420525"), ("兴山县", "420526"), ("秭归县", "420527"),
-    ("长阳土家族自治县", "420528"), ("五峰土家族自治县", "420529"), ("当阳市", "420582"),
+    ("夷陵区", "420506"),
+    ("远安县", "420525"),
+    ("兴山县", "420526"),
+    ("秭归县", "420527"),
+    ("长阳土家族自治县", "420528"),
+    ("五峰土家族自治县", "420529"),
+    ("当阳市", "420582"),
     ("枝江市", "420583"),
 ]
 BRANCHES = ["机关分会", "生产一线分会", "营销服务分会"]
@@ -143,8 +148,14 @@ def _grassroots(parent, codes: Codes, region: str, spec, *, n_branches: int, kin
     for i, branch in enumerate(BRANCHES[:n_branches]):
         code = codes.union(region)
         if not Organisation.objects.filter(uscc=code).exists():
-            _ensure(org, code, kind=OrgKind.BRANCH, name=f"{org.short_name}{branch}",
-                    region_code=region, employees=employees // (n_branches + 1) if i else 0)
+            _ensure(
+                org,
+                code,
+                kind=OrgKind.BRANCH,
+                name=f"{org.short_name}{branch}",
+                region_code=region,
+                employees=employees // (n_branches + 1) if i else 0,
+            )
     return org
 
 
@@ -152,43 +163,81 @@ def _grassroots(parent, codes: Codes, region: str, spec, *, n_branches: int, kin
 def seed_organisations() -> dict[str, Organisation]:
     codes = Codes()
     city = _ensure(
-        None, codes.union(CITY_REGION, grassroots=False), kind=OrgKind.FEDERATION,
-        level=FederationLevel.CITY, name="宜昌市总工会", short_name="市总工会",
-        region_code=CITY_REGION, founded_on=date(1950, 5, 1), **_term(2023),
+        None,
+        codes.union(CITY_REGION, grassroots=False),
+        kind=OrgKind.FEDERATION,
+        level=FederationLevel.CITY,
+        name="宜昌市总工会",
+        short_name="市总工会",
+        region_code=CITY_REGION,
+        founded_on=date(1950, 5, 1),
+        **_term(2023),
     )
     made = {"city": city}
     for name, short, region in COUNTIES:
-        county = _ensure(city, codes.union(region, grassroots=False), kind=OrgKind.FEDERATION,
-                         level=FederationLevel.COUNTY, name=name, short_name=short,
-                         region_code=region, **_term(2023))
+        county = _ensure(
+            city,
+            codes.union(region, grassroots=False),
+            kind=OrgKind.FEDERATION,
+            level=FederationLevel.COUNTY,
+            name=name,
+            short_name=short,
+            region_code=region,
+            **_term(2023),
+        )
         made[region] = county
         for spec in COUNTY_UNIONS[region]:
             org = _grassroots(county, codes, region, spec, n_branches=2)
             made.setdefault(f"{region}-grassroots", org)
         for township_name in TOWNSHIPS[region]:
-            township = _ensure(county, codes.union(region, grassroots=False),
-                               kind=OrgKind.TOWNSHIP_UNION, name=township_name,
-                               short_name=township_name.replace("总工会", ""),
-                               region_code=region, **_term(2022))
+            township = _ensure(
+                county,
+                codes.union(region, grassroots=False),
+                kind=OrgKind.TOWNSHIP_UNION,
+                name=township_name,
+                short_name=township_name.replace("总工会", ""),
+                region_code=region,
+                **_term(2022),
+            )
             for spec in TOWNSHIP_UNIONS[township_name]:
-                _grassroots(township, codes, region, spec, n_branches=0,
-                            kind=OrgKind.JOINT_GRASSROOTS)
-    park = _ensure(city, codes.union("420571", grassroots=False), kind=OrgKind.PARK_UNION,
-                   name="宜昌高新区总工会", short_name="高新区", region_code="420571", **_term(2023))
+                _grassroots(
+                    township, codes, region, spec, n_branches=0, kind=OrgKind.JOINT_GRASSROOTS
+                )
+    park = _ensure(
+        city,
+        codes.union("420571", grassroots=False),
+        kind=OrgKind.PARK_UNION,
+        name="宜昌高新区总工会",
+        short_name="高新区",
+        region_code="420571",
+        **_term(2023),
+    )
     for spec in PARK_UNIONS:
         _grassroots(park, codes, "420571", spec, n_branches=1)
-    tobacco = _ensure(city, codes.union(CITY_REGION, grassroots=False),
-                      kind=OrgKind.INDUSTRY_UNION, name="宜昌市烟草行业工会",
-                      short_name="烟草行业工会", industry_code="C16", region_code=CITY_REGION,
-                      **_term(2022))
+    tobacco = _ensure(
+        city,
+        codes.union(CITY_REGION, grassroots=False),
+        kind=OrgKind.INDUSTRY_UNION,
+        name="宜昌市烟草行业工会",
+        short_name="烟草行业工会",
+        industry_code="C16",
+        region_code=CITY_REGION,
+        **_term(2022),
+    )
     made["tobacco"] = tobacco
     for county_name, region in TOBACCO_COUNTIES:
         employer = f"宜昌市烟草公司{county_name}分公司"
         _grassroots(tobacco, codes, region, (employer, "151", "F52", 120, 10), n_branches=1)
-    express = _ensure(city, codes.union(CITY_REGION, grassroots=False),
-                      kind=OrgKind.INDUSTRY_UNION, name="宜昌市快递行业工会",
-                      short_name="快递行业工会", industry_code="G60", region_code=CITY_REGION,
-                      **_term(2024))
+    express = _ensure(
+        city,
+        codes.union(CITY_REGION, grassroots=False),
+        kind=OrgKind.INDUSTRY_UNION,
+        name="宜昌市快递行业工会",
+        short_name="快递行业工会",
+        industry_code="G60",
+        region_code=CITY_REGION,
+        **_term(2024),
+    )
     for spec in EXPRESS_UNIONS:
         _grassroots(express, codes, CITY_REGION, spec, n_branches=0)
     return made
@@ -217,7 +266,8 @@ def seed_users(made: dict[str, Organisation]) -> list[User]:
             user.set_password(settings.DEMO_PASSWORD)
             user.save()
         if not Role.objects.filter(user=user, organisation=org, role=role).exists():
-            Role.objects.create(user=user, organisation=org, role=role,
-                                active_from=date(2024, 1, 1))
+            Role.objects.create(
+                user=user, organisation=org, role=role, active_from=date(2024, 1, 1)
+            )
         users.append(user)
     return users

@@ -25,10 +25,23 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [
-            "kind", "level", "name", "short_name", "uscc", "employer_name", "employer_uscc",
-            "employer_category", "industry_code", "region_code", "employees",
-            "migrant_employees", "founded_on", "term_start", "term_end",
-            "has_audit_committee", "has_women_committee",
+            "kind",
+            "level",
+            "name",
+            "short_name",
+            "uscc",
+            "employer_name",
+            "employer_uscc",
+            "employer_category",
+            "industry_code",
+            "region_code",
+            "employees",
+            "migrant_employees",
+            "founded_on",
+            "term_start",
+            "term_end",
+            "has_audit_committee",
+            "has_women_committee",
         ]
         widgets = {"founded_on": DATE, "term_start": DATE, "term_end": DATE}
 
@@ -133,8 +146,7 @@ class AccountForm(forms.ModelForm):
 class RoleGrantForm(forms.Form):
     organisation = OrgChoiceField(queryset=Organisation.objects.none(), label=_("Organisation"))
     role = forms.ChoiceField(choices=RoleName.choices, label=_("Role"))
-    active_from = forms.DateField(label=_("Active from"), widget=DATE,
-                                  initial=timezone.localdate)
+    active_from = forms.DateField(label=_("Active from"), widget=DATE, initial=timezone.localdate)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,5 +175,8 @@ class RoleGrantForm(forms.Form):
 
 
 class OrganisationSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False,
-                        widget=forms.TextInput(attrs={"placeholder": _("Name or code")}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or code")}),
+    )

@@ -10,8 +10,18 @@ from django.utils.translation import ngettext
 
 # Words an attacker guesses first against a union's portal, lower-cased, pinyin and Chinese.
 UNION_WORDS = (
-    "gonghui", "zonggonghui", "union", "yichang", "ycgh", "zgh", "huiyuan", "laomo",
-    "工会", "总工会", "宜昌", "会员",
+    "gonghui",
+    "zonggonghui",
+    "union",
+    "yichang",
+    "ycgh",
+    "zgh",
+    "huiyuan",
+    "laomo",
+    "工会",
+    "总工会",
+    "宜昌",
+    "会员",
 )
 
 
@@ -61,8 +71,10 @@ class UnionWordValidator:
         folded = password.lower()
         if any(word in folded for word in UNION_WORDS):
             raise ValidationError(
-                _("The password must not contain words such as 'gonghui', 'union' or the "
-                  "city's name; they are the first an attacker tries."),
+                _(
+                    "The password must not contain words such as 'gonghui', 'union' or the "
+                    "city's name; they are the first an attacker tries."
+                ),
                 code="password_union_word",
             )
 

@@ -21,19 +21,36 @@ from . import access
 from .models import CURRENT_STATUSES, Member, Organisation, Role, User, UserSession
 
 ORG_FIELDS = (
-    "kind", "level", "name", "short_name", "uscc", "employer_name", "employer_uscc",
-    "employer_category", "industry_code", "region_code", "employees", "migrant_employees",
-    "founded_on", "term_start", "term_end", "has_audit_committee", "has_women_committee",
+    "kind",
+    "level",
+    "name",
+    "short_name",
+    "uscc",
+    "employer_name",
+    "employer_uscc",
+    "employer_category",
+    "industry_code",
+    "region_code",
+    "employees",
+    "migrant_employees",
+    "founded_on",
+    "term_start",
+    "term_end",
+    "has_audit_committee",
+    "has_women_committee",
 )
 
 
 # --- Organisations ------------------------------------------------------------------------
 
+
 def _check_parent(org: Organisation, parent: Organisation | None) -> None:
     if parent is not None and not parent.active:
         raise ValidationError(
-            {"parent": _("%(parent)s has been dissolved; choose an active organisation.")
-             % {"parent": parent}}
+            {
+                "parent": _("%(parent)s has been dissolved; choose an active organisation.")
+                % {"parent": parent}
+            }
         )
     if not org.allowed_under(parent):
         if parent is None:
@@ -51,8 +68,12 @@ def _check_term(org: Organisation) -> None:
         years = (org.term_end - org.term_start).days / 365.25
         if not 2.9 <= years <= 5.1:
             raise ValidationError(
-                {"term_end": _("A union's term of office is 3 to 5 years; changing it needs "
-                               "the higher union's approval.")}
+                {
+                    "term_end": _(
+                        "A union's term of office is 3 to 5 years; changing it needs "
+                        "the higher union's approval."
+                    )
+                }
             )
     if org.migrant_employees > org.employees:
         raise ValidationError(
@@ -65,7 +86,9 @@ def _check_term(org: Organisation) -> None:
 
 
 @transaction.atomic
-def organisation_create(*, actor: User | None, parent: Organisation | None, **fields) -> Organisation:
+def organisation_create(
+    *, actor: User | None, parent: Organisation | None, **fields
+) -> Organisation:
     org = Organisation(**{k: v for k, v in fields.items() if k in ORG_FIELDS})
     if actor is not None:
         if parent is None or not access.can(actor, "organisation.manage", parent):
@@ -82,13 +105,16 @@ def organisation_create(*, actor: User | None, parent: Organisation | None, **fi
 
 
 @transaction.atomic
-def organisation_update(*, actor: User | None, organisation: Organisation, version: int | None = None,
-                        **fields) -> Organisation:
+def organisation_update(
+    *, actor: User | None, organisation: Organisation, version: int | None = None, **fields
+) -> Organisation:
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if version is not None and org.version != version:
         raise ValidationError(
-            _("Someone else saved this organisation after you opened it. Reload the page, "
-              "check their changes and save again.")
+            _(
+                "Someone else saved this organisation after you opened it. Reload the page, "
+                "check their changes and save again."
+            )
         )
     if actor is not None:
         access.require(actor, "organisation.manage", org)
@@ -103,8 +129,9 @@ def organisation_update(*, actor: User | None, organisation: Organisation, versi
 
 
 @transaction.atomic
-def organisation_move(*, actor: User | None, organisation: Organisation,
-                      new_parent: Organisation) -> Organisation:
+def organisation_move(
+    *, actor: User | None, organisation: Organisation, new_parent: Organisation
+) -> Organisation:
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     new_parent = Organisation.objects.get(pk=new_parent.pk)
     old_parent = org.get_parent()
@@ -139,8 +166,9 @@ def current_member_count(org: Organisation) -> int:
 
 
 @transaction.atomic
-def organisation_dissolve(*, actor: User | None, organisation: Organisation, on: date,
-                          reason: str) -> Organisation:
+def organisation_dissolve(
+    *, actor: User | None, organisation: Organisation, on: date, reason: str
+) -> Organisation:
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if actor is not None:
         access.require(actor, "organisation.manage", org)
@@ -149,17 +177,21 @@ def organisation_dissolve(*, actor: User | None, organisation: Organisation, on:
     if not org.active:
         raise ValidationError(_("This organisation has already been dissolved."))
     if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for dissolving, e.g. the "
-                                            "employer closed, with the approval document.")})
-    if org.get_descendants().filter(active=True).exists():
         raise ValidationError(
-            _("Move or dissolve its active branches and groups first.")
+            {
+                "reason": _(
+                    "Give the reason for dissolving, e.g. the "
+                    "employer closed, with the approval document."
+                )
+            }
         )
+    if org.get_descendants().filter(active=True).exists():
+        raise ValidationError(_("Move or dissolve its active branches and groups first."))
     held = current_member_count(org)
     if held:
         raise ValidationError(
-            _("%(name)s still holds %(n)d current members; transfer them to another union "
-              "first.") % {"name": org.name, "n": held}
+            _("%(name)s still holds %(n)d current members; transfer them to another union first.")
+            % {"name": org.name, "n": held}
         )
     org.active = False
     org.dissolved_on = on
@@ -174,14 +206,17 @@ def organisation_dissolve(*, actor: User | None, organisation: Organisation, on:
 
 # --- Accounts -------------------------------------------------------------------------------
 
+
 def generate_initial_password() -> str:
     """A one-time password that satisfies the validators: 4 groups of letters and digits."""
     alphabet = string.ascii_letters + string.digits
     while True:
         groups = ["".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4)]
         pwd = "-".join(groups)
-        if any(c.islower() for c in pwd) and any(c.isupper() for c in pwd) and any(
-            c.isdigit() for c in pwd
+        if (
+            any(c.islower() for c in pwd)
+            and any(c.isupper() for c in pwd)
+            and any(c.isdigit() for c in pwd)
         ):
             return pwd
 
@@ -194,8 +229,14 @@ def end_sessions(user: User) -> int:
 
 
 @transaction.atomic
-def account_create(*, actor: User | None, username: str, full_name: str,
-                   organisation: Organisation, email: str = "") -> tuple[User, str]:
+def account_create(
+    *,
+    actor: User | None,
+    username: str,
+    full_name: str,
+    organisation: Organisation,
+    email: str = "",
+) -> tuple[User, str]:
     """Create an account with a one-time password, which the creator hands over in person."""
     if actor is not None:
         access.require(actor, "account.manage", organisation)
@@ -263,9 +304,16 @@ def password_changed(*, user: User) -> None:
 
 # --- Roles ----------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def role_grant(*, actor: User | None, user: User, organisation: Organisation, role: str,
-               active_from: date | None = None) -> Role:
+def role_grant(
+    *,
+    actor: User | None,
+    user: User,
+    organisation: Organisation,
+    role: str,
+    active_from: date | None = None,
+) -> Role:
     if actor is not None:
         if role not in access.grantable_roles(actor, organisation):
             raise PermissionDenied
@@ -274,11 +322,17 @@ def role_grant(*, actor: User | None, user: User, organisation: Organisation, ro
         raise ValidationError({"role": _("This role cannot be held at that kind of organisation.")})
     if not organisation.active:
         raise ValidationError({"organisation": _("That organisation has been dissolved.")})
-    if Role.objects.filter(user=user, organisation=organisation, role=role,
-                           active_to__isnull=True).exists():
+    if Role.objects.filter(
+        user=user, organisation=organisation, role=role, active_to__isnull=True
+    ).exists():
         raise ValidationError({"role": _("The account already holds this role there.")})
-    grant = Role(user=user, organisation=organisation, role=role,
-                 active_from=active_from or timezone.localdate(), granted_by=actor)
+    grant = Role(
+        user=user,
+        organisation=organisation,
+        role=role,
+        active_from=active_from or timezone.localdate(),
+        granted_by=actor,
+    )
     grant.full_clean()
     grant.save()
     access.forget_roles(user)
@@ -297,12 +351,13 @@ def role_end(*, actor: User | None, role: Role, on: date | None = None) -> Role:
     return role
 
 
-def link_session(request) -> None:
+def link_session(request, user: User | None = None) -> None:
     """Remember which session belongs to the logged-in account (after login or a key change)."""
-    if not request.user.is_authenticated:
+    user = user or getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return
     if not request.session.session_key:
         request.session.save()
     UserSession.objects.get_or_create(
-        session_key=request.session.session_key, defaults={"user": request.user}
+        session_key=request.session.session_key, defaults={"user": user}
     )

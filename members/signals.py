@@ -16,7 +16,7 @@ def on_login(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
     request.session[LOGIN_AT] = time.time()
-    services.link_session(request)
+    services.link_session(request, user)
 
 
 @receiver(user_logged_out, dispatch_uid="members.unlink_session")

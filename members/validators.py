@@ -50,8 +50,10 @@ def normalise_uscc(value: str) -> str:
     bad = [c for c in code if c not in USCC_ALPHABET]
     if bad:
         raise ValidationError(
-            _("The code contains %(chars)s, which a unified social credit code never uses "
-              "(the letters I, O, S, V and Z are not allowed)."),
+            _(
+                "The code contains %(chars)s, which a unified social credit code never uses "
+                "(the letters I, O, S, V and Z are not allowed)."
+            ),
             code="uscc_chars",
             params={"chars": "".join(dict.fromkeys(bad))},
         )
@@ -72,8 +74,10 @@ def normalise_union_uscc(value: str) -> str:
     code = normalise_uscc(value)
     if code[0] != UNION_REGISTRAR:
         raise ValidationError(
-            _("A union's code is issued by a federation and starts with 8; "
-              "this looks like the employer's code."),
+            _(
+                "A union's code is issued by a federation and starts with 8; "
+                "this looks like the employer's code."
+            ),
             code="uscc_not_union",
         )
     return code
@@ -116,8 +120,7 @@ def parse_resident_id(value: str) -> ResidentId:
         number = body + resident_id_check_char(body)
     if len(number) != 18:
         raise ValidationError(
-            _("A resident ID number has 18 characters (or 15 for old cards); "
-              "this one has %(n)d."),
+            _("A resident ID number has 18 characters (or 15 for old cards); this one has %(n)d."),
             code="id_length",
             params={"n": len(number)},
         )
@@ -145,8 +148,7 @@ def parse_resident_id(value: str) -> ResidentId:
         )
     if resident_id_check_char(number[:17]) != number[17]:
         raise ValidationError(
-            _("The check character of the resident ID is wrong; please check the last "
-              "character."),
+            _("The check character of the resident ID is wrong; please check the last character."),
             code="id_check",
         )
     return ResidentId(number=number, birth_date=born, gender="M" if int(number[16]) % 2 else "F")
@@ -191,6 +193,7 @@ def mask_mobile(number: str) -> str:
 
 # --- Region and industry codes ------------------------------------------------------------
 
+
 def validate_region_code(value: str) -> None:
     if not re.fullmatch(r"[1-8]\d{5}", value or ""):
         raise ValidationError(
@@ -202,7 +205,9 @@ def validate_region_code(value: str) -> None:
 def validate_industry_code(value: str) -> None:
     if not re.fullmatch(r"[A-T](\d{2}(\d{1,2})?)?", value or ""):
         raise ValidationError(
-            _("An industry code (GB/T 4754) is a section letter A-T, optionally followed "
-              "by 2 to 4 digits, e.g. C16."),
+            _(
+                "An industry code (GB/T 4754) is a section letter A-T, optionally followed "
+                "by 2 to 4 digits, e.g. C16."
+            ),
             code="industry_code",
         )

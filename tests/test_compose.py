@@ -164,6 +164,4 @@ def test_dockerfile_runs_as_a_non_root_user(dockerfile):
 
 
 def test_dockerfile_keeps_no_secret_key_in_the_image(dockerfile):
-    assert not any(
-        line.startswith(("ENV", "ARG")) and "SECRET_KEY" in line for line in dockerfile
-    )
+    assert not any(line.startswith(("ENV", "ARG")) and "SECRET_KEY" in line for line in dockerfile)

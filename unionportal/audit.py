@@ -14,8 +14,9 @@ from auditlog.models import LogEntry
 from django.db.models import Model
 
 
-def audit_event(instance: Model, event: str, *, changes: dict | None = None,
-                actor=None, **data: Any) -> LogEntry:
+def audit_event(
+    instance: Model, event: str, *, changes: dict | None = None, actor=None, **data: Any
+) -> LogEntry:
     kwargs: dict[str, Any] = {
         "action": LogEntry.Action.UPDATE if changes else LogEntry.Action.ACCESS,
         "changes": changes or {},

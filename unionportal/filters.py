@@ -27,11 +27,15 @@ class AuditLogFilter(django_filters.FilterSet):
     object_repr = django_filters.CharFilter(lookup_expr="icontains", label=_("Record"))
     remote_addr = django_filters.CharFilter(label=_("IP address"))
     date_from = django_filters.DateFilter(
-        field_name="timestamp", lookup_expr="date__gte", label=_("From"),
+        field_name="timestamp",
+        lookup_expr="date__gte",
+        label=_("From"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
-        field_name="timestamp", lookup_expr="date__lte", label=_("To"),
+        field_name="timestamp",
+        lookup_expr="date__lte",
+        label=_("To"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 

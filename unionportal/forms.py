@@ -6,10 +6,14 @@ from django.utils.translation import gettext_lazy as _
 class LoginForm(auth_forms.AuthenticationForm):
     error_messages = {
         # One message for a wrong username and a wrong password (security.md B3).
-        "invalid_login": _("The username or password is wrong. Accounts are locked for 30 "
-                           "minutes after 5 failed attempts."),
-        "inactive": _("The username or password is wrong. Accounts are locked for 30 "
-                      "minutes after 5 failed attempts."),
+        "invalid_login": _(
+            "The username or password is wrong. Accounts are locked for 30 "
+            "minutes after 5 failed attempts."
+        ),
+        "inactive": _(
+            "The username or password is wrong. Accounts are locked for 30 "
+            "minutes after 5 failed attempts."
+        ),
     }
 
     def __init__(self, *args, **kwargs):
@@ -22,6 +26,8 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         label=_("New password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 12 characters mixing 3 of: lower-case letters, upper-case "
-                    "letters, digits and symbols; no union words such as 'gonghui'."),
+        help_text=_(
+            "At least 12 characters mixing 3 of: lower-case letters, upper-case "
+            "letters, digits and symbols; no union words such as 'gonghui'."
+        ),
     )

@@ -88,15 +88,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
         from .celery import app
 
         try:
-            with app.connection_for_write() as conn:
+            with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
                 conn.ensure_connection(max_retries=1, timeout=2)
         except Exception:
             status["broker"] = "down"
     else:
         status["broker"] = "eager"
     healthy = "down" not in status.values()
-    return JsonResponse({"status": "ok" if healthy else "down", **status},
-                        status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "down", **status}, status=200 if healthy else 503
+    )
 
 
 def error_404(request, exception=None):

@@ -27,8 +27,11 @@ def _accounts(user):
 
 def _account(request: HttpRequest, pk: int) -> User:
     return access.get_object_for_user(
-        request.user, User.objects.select_related("organisation"), org_field="organisation",
-        capability="account.manage", pk=pk,
+        request.user,
+        User.objects.select_related("organisation"),
+        org_field="organisation",
+        capability="account.manage",
+        pk=pk,
     )
 
 
@@ -36,14 +39,22 @@ def _account(request: HttpRequest, pk: int) -> User:
 @require_GET
 def account_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, "account.manage")
-    accounts = _accounts(request.user).select_related("organisation").prefetch_related(
-        Prefetch("roles", queryset=Role.objects.current().select_related("organisation"),
-                 to_attr="current_roles")
+    accounts = (
+        _accounts(request.user)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "roles",
+                queryset=Role.objects.current().select_related("organisation"),
+                to_attr="current_roles",
+            )
+        )
     )
     query = request.GET.get("q", "").strip()
     if query:
         accounts = accounts.filter(
-            Q(username__icontains=query) | Q(full_name__icontains=query)
+            Q(username__icontains=query)
+            | Q(full_name__icontains=query)
             | Q(organisation__name__icontains=query)
         )
     if request.GET.get("inactive") != "1":
@@ -66,8 +77,11 @@ def account_create(request: HttpRequest) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             # Shown once, in this response only; the creator hands it over in person.
-            return render(request, "members/account_password.html",
-                          {"account": account, "password": password, "created": True})
+            return render(
+                request,
+                "members/account_password.html",
+                {"account": account, "password": password, "created": True},
+            )
     return render(request, "members/account_form.html", {"form": form, "account": None})
 
 
@@ -77,12 +91,16 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account(request, pk)
     roles = account.roles.select_related("organisation", "granted_by").order_by("-active_from")
     current = set(Role.objects.current().filter(user=account).values_list("pk", flat=True))
-    return render(request, "members/account_detail.html", {
-        "account": account,
-        "current_roles": [r for r in roles if r.pk in current],
-        "past_roles": [r for r in roles if r.pk not in current],
-        "grant_form": RoleGrantForm(user=request.user),
-    })
+    return render(
+        request,
+        "members/account_detail.html",
+        {
+            "account": account,
+            "current_roles": [r for r in roles if r.pk in current],
+            "past_roles": [r for r in roles if r.pk not in current],
+            "grant_form": RoleGrantForm(user=request.user),
+        },
+    )
 
 
 @login_required
@@ -120,8 +138,11 @@ def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def role_end(request: HttpRequest, pk: int) -> HttpResponse:
     role = access.get_object_for_user(
-        request.user, Role.objects.current().select_related("user", "organisation"),
-        org_field="organisation", capability="account.manage", pk=pk,
+        request.user,
+        Role.objects.current().select_related("user", "organisation"),
+        org_field="organisation",
+        capability="account.manage",
+        pk=pk,
     )
     services.role_end(actor=request.user, role=role)
     messages.success(request, _("The role has ended; its history is kept."))
@@ -134,8 +155,11 @@ def role_end(request: HttpRequest, pk: int) -> HttpResponse:
 def account_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account(request, pk)
     password = services.account_reset_password(actor=request.user, account=account)
-    return render(request, "members/account_password.html",
-                  {"account": account, "password": password, "created": False})
+    return render(
+        request,
+        "members/account_password.html",
+        {"account": account, "password": password, "created": False},
+    )
 
 
 @login_required
@@ -147,6 +171,10 @@ def account_set_active(request: HttpRequest, pk: int, active: bool) -> HttpRespo
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("The account has been reactivated.") if active else
-                         _("The account has been deactivated and its sessions ended."))
+        messages.success(
+            request,
+            _("The account has been reactivated.")
+            if active
+            else _("The account has been deactivated and its sessions ended."),
+        )
     return redirect(account)

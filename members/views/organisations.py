@@ -37,13 +37,14 @@ def organisation_tree(request: HttpRequest) -> HttpResponse:
     form = OrganisationSearchForm(request.GET)
     query = form.data.get("q", "").strip()
     if query:
-        results = (
-            in_scope.filter(Q(name__icontains=query) | Q(uscc__iexact=query)
-                            | Q(employer_name__icontains=query))
-            .order_by("path")[:200]
+        results = in_scope.filter(
+            Q(name__icontains=query) | Q(uscc__iexact=query) | Q(employer_name__icontains=query)
+        ).order_by("path")[:200]
+        return render(
+            request,
+            "members/organisation_search.html",
+            {"form": form, "results": results, "query": query},
         )
-        return render(request, "members/organisation_search.html",
-                      {"form": form, "results": results, "query": query})
     # The tree opens at the top of the user's scope with one level below it; deeper levels
     # load on demand, so the page costs the same for a chair and for the city.
     paths = access.scope_paths(user)
@@ -93,7 +94,8 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "officers": Role.objects.current().filter(organisation=org).select_related("user"),
         "current_members": services.current_member_count(org),
         "can_manage": access.can(user, "organisation.manage", org),
-        "can_move": access.can(user, "organisation.manage", org) and not org.is_root()
+        "can_move": access.can(user, "organisation.manage", org)
+        and not org.is_root()
         and access.can(user, "organisation.manage", org.get_parent()),
     }
     return render(request, "members/organisation_detail.html", context)
@@ -116,8 +118,9 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s has been added.") % {"name": org.name})
             return redirect(org)
-    return render(request, "members/organisation_form.html",
-                  {"form": form, "parent": parent, "org": None})
+    return render(
+        request, "members/organisation_form.html", {"form": form, "parent": parent, "org": None}
+    )
 
 
 @login_required
@@ -128,15 +131,19 @@ def organisation_update(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         version = data.pop("version", None)
         try:
-            services.organisation_update(actor=request.user, organisation=org,
-                                         version=version, **data)
+            services.organisation_update(
+                actor=request.user, organisation=org, version=version, **data
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect(org)
-    return render(request, "members/organisation_form.html",
-                  {"form": form, "org": org, "parent": org.get_parent()})
+    return render(
+        request,
+        "members/organisation_form.html",
+        {"form": form, "org": org, "parent": org.get_parent()},
+    )
 
 
 @login_required
@@ -145,8 +152,9 @@ def organisation_move(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganisationMoveForm(request.POST or None, user=request.user, organisation=org)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_move(actor=request.user, organisation=org,
-                                       new_parent=form.cleaned_data["parent"])
+            services.organisation_move(
+                actor=request.user, organisation=org, new_parent=form.cleaned_data["parent"]
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -165,15 +173,21 @@ def organisation_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganisationDissolveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_dissolve(actor=request.user, organisation=org,
-                                           on=form.cleaned_data["on"],
-                                           reason=form.cleaned_data["reason"])
+            services.organisation_dissolve(
+                actor=request.user,
+                organisation=org,
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("%(name)s has been dissolved; its history is kept.")
-                             % {"name": org.name})
+            messages.success(
+                request, _("%(name)s has been dissolved; its history is kept.") % {"name": org.name}
+            )
             return redirect(org)
-    return render(request, "members/organisation_dissolve.html",
-                  {"form": form, "org": org,
-                   "current_members": services.current_member_count(org)})
+    return render(
+        request,
+        "members/organisation_dissolve.html",
+        {"form": form, "org": org, "current_members": services.current_member_count(org)},
+    )

@@ -14,4 +14,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
         for user in users:
             role = user.roles.first()
-            self.stdout.write(f"  {user.username:<8} {role.organisation.name} · {role.get_role_display()}")
+            self.stdout.write(
+                f"  {user.username:<8} {role.organisation.name} · {role.get_role_display()}"
+            )

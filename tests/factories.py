@@ -1,0 +1,69 @@
+"""factory-boy factories. Organisations go through treebeard (add_root / add_child)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import factory
+
+from members.models import Member, Organisation, OrgKind, Role, RoleName, User
+from members.validators import uscc_check_char
+
+PASSWORD = "Test-Password-2026!"
+
+
+def make_uscc(prefix: str, n: int, region: str = "420502") -> str:
+    body = f"{prefix}{region}TT{n:07d}"
+    return body + uscc_check_char(body)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = OrgKind.GRASSROOTS
+    name = factory.Sequence(lambda n: f"测试{n}号公司工会委员会")
+    uscc = factory.Sequence(lambda n: make_uscc("81", n))
+    region_code = "420502"
+    employees = 100
+    migrant_employees = 20
+
+    @classmethod
+    def _create(cls, model_class, *args, parent=None, **kwargs):
+        org = model_class(**kwargs)
+        if parent is None:
+            return model_class.add_root(instance=org)
+        return Organisation.objects.get(pk=parent.pk).add_child(instance=org)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"测试用户{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = RoleName.BRANCH_CHAIR
+    active_from = date(2024, 1, 1)
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    name = factory.Sequence(lambda n: f"会员{n}")
+    organisation = factory.SubFactory(OrganisationFactory)

@@ -1,0 +1,56 @@
+"""CI's guard against a suite that looks green while it skipped what matters.
+
+With UNIONPORTAL_STRICT=1 (set by .ci/run) the run fails when
+- a test marked `postgres` was skipped while the database is PostgreSQL,
+- a test marked `worker` was skipped,
+- the browser journeys (`e2e`) ran none, or skipped any,
+- or no test ran at all.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+_seen: dict[str, dict[str, int]] = {}
+
+
+def _count(marker: str, outcome: str) -> None:
+    _seen.setdefault(marker, {}).setdefault(outcome, 0)
+    _seen[marker][outcome] += 1
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        for marker in ("postgres", "e2e", "worker"):
+            if marker in report.keywords:
+                _count(marker, report.outcome)
+        _count("all", report.outcome)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("UNIONPORTAL_STRICT") != "1":
+        return
+    problems = []
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        problems.append("CI must run on PostgreSQL (DATABASE_URL), not " + connection.vendor)
+    if _seen.get("postgres", {}).get("skipped"):
+        problems.append(f"{_seen['postgres']['skipped']} PostgreSQL test(s) were skipped")
+    if _seen.get("worker", {}).get("skipped") or not _seen.get("worker", {}).get("passed"):
+        problems.append("the Celery worker integration test did not run and pass")
+    e2e = _seen.get("e2e", {})
+    if not e2e.get("passed"):
+        problems.append("no browser journey ran")
+    if e2e.get("skipped"):
+        problems.append(f"{e2e['skipped']} browser journey(s) were skipped")
+    if not _seen.get("all", {}).get("passed"):
+        problems.append("no test passed")
+    if problems:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        for p in problems:
+            reporter.write_line(f"STRICT CI CHECK FAILED: {p}", red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

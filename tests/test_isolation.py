@@ -1,0 +1,70 @@
+"""Branch isolation (security.md D2, D3): chair A asking for any of union B's objects gets 404,
+by GET and by POST, and union B's row is unchanged. Every URL with an argument must be listed
+here: the guard test fails when a new one is missing."""
+
+import pytest
+from django.urls import reverse
+
+from members.models import Organisation, Role, User
+
+from .test_security import all_patterns
+
+pytestmark = pytest.mark.django_db
+
+
+# url name -> how to find union B's object for it (given the city and chair B)
+UNION_B_OBJECTS = {
+    "members:organisation_detail": lambda city, chair_b: city.union_b.pk,
+    "members:organisation_children": lambda city, chair_b: city.union_b.pk,
+    "members:organisation_update": lambda city, chair_b: city.union_b.pk,
+    "members:organisation_move": lambda city, chair_b: city.branch_b.pk,
+    "members:organisation_dissolve": lambda city, chair_b: city.branch_b.pk,
+    "members:account_detail": lambda city, chair_b: chair_b.pk,
+    "members:account_update": lambda city, chair_b: chair_b.pk,
+    "members:role_grant": lambda city, chair_b: chair_b.pk,
+    "members:account_reset_password": lambda city, chair_b: chair_b.pk,
+    "members:account_deactivate": lambda city, chair_b: chair_b.pk,
+    "members:account_activate": lambda city, chair_b: chair_b.pk,
+    "members:role_end": lambda city, chair_b: chair_b.roles.get().pk,
+}
+
+
+def test_every_url_with_an_argument_is_in_the_isolation_list():
+    with_args = {name for name, p in all_patterns() if p.pattern.converters}
+    missing = with_args - set(UNION_B_OBJECTS)
+    assert not missing, f"add these to UNION_B_OBJECTS: {sorted(missing)}"
+
+
+def snapshot(city, chair_b):
+    return (
+        list(
+            Organisation.objects.filter(path__startswith=city.county_b.path).values().order_by("pk")
+        ),
+        list(User.objects.filter(pk=chair_b.pk).values()),
+        list(Role.objects.filter(user=chair_b).values()),
+    )
+
+
+@pytest.mark.parametrize("name", sorted(UNION_B_OBJECTS))
+@pytest.mark.parametrize("persona", ["chair_a", "county_user"])
+def test_another_unions_object_is_404_by_get_and_post(
+    request, city, chair_b, as_user, name, persona
+):
+    user = request.getfixturevalue(persona)
+    client = as_user(user)
+    url = reverse(name, args=[UNION_B_OBJECTS[name](city, chair_b)])
+    before = snapshot(city, chair_b)
+    # 405 answers a method the view never takes, whatever the object: it reveals nothing.
+    assert client.get(url).status_code in (404, 405)
+    assert client.post(
+        url,
+        {
+            "name": "篡改",
+            "parent": city.union_a.pk,
+            "reason": "x",
+            "on": "2026-01-01",
+            "role": "branch_chair",
+            "organisation": city.union_a.pk,
+        },
+    ).status_code in (404, 405)
+    assert snapshot(city, chair_b) == before
