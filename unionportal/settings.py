@@ -289,3 +289,7 @@ SILENCED_SYSTEM_CHECKS = [
     # limit of our own (LOGIN_IP_FAILURE_LIMIT, unionportal.views.ip_locked).
     "axes.W006",
 ]
+
+# Dates as 2026-11-23 and counts as 12,345 in both languages (ux.md).
+FORMAT_MODULE_PATH = ["unionportal.formats"]
+USE_THOUSAND_SEPARATOR = False  # grouping only where templates ask (intcomma), never in inputs
