@@ -23,6 +23,7 @@ COPY . .
 # DEBUG off and no SECRET_KEY, so this step alone gets a throwaway key; it is not kept in the
 # image's environment.
 RUN DEBUG=false SECRET_KEY=build-only-collectstatic-not-a-secret \
+        FIELD_ENCRYPTION_KEY=build-only-not-a-key \
         python manage.py collectstatic --noinput \
     && mkdir -p /app/var/private \
     && chown -R app:app /app/var/private

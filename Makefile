@@ -49,6 +49,7 @@ messages: install-dev
 
 check-deploy: install
 	DEBUG=false SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(50))') \
+	  FIELD_ENCRYPTION_KEY=check-only \
 	  ALLOWED_HOSTS=portal.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:

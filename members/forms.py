@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
@@ -9,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import access, validators
-from .models import ALLOWED_PARENTS, Organisation, OrgKind, RoleName, User
+from .models import ALLOWED_PARENTS, Member, MemberStatus, Organisation, OrgKind, RoleName, User
+from .services.members import MEMBER_ORG_KINDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -180,3 +183,131 @@ class OrganisationSearchForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("Name or code")}),
     )
+
+
+# --- Members --------------------------------------------------------------------------------
+
+_FORBIDDEN_IN_NAMES = set("\x00\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def clean_person_name(value: str) -> str:
+    """Names keep what real names hold (阿依古丽·买买提, 𠮷) and refuse control characters."""
+    value = " ".join(str(value).split())
+    if not value:
+        raise forms.ValidationError(_("Enter the member's name."), code="required")
+    if any(ch in _FORBIDDEN_IN_NAMES or (ord(ch) < 32) for ch in value):
+        raise forms.ValidationError(
+            _("The name contains invisible control characters; type it again."), code="name_control"
+        )
+    if len(value) > 60:
+        raise forms.ValidationError(_("A name has at most 60 characters."), code="name_length")
+    return value
+
+
+class MemberForm(forms.ModelForm):
+    """The one member form: the register's pages and the Excel import validate through it."""
+
+    organisation = OrgChoiceField(queryset=Organisation.objects.none(), label=_("Union"))
+    resident_id = forms.CharField(
+        label=_("Resident ID number"),
+        max_length=40,
+        help_text=_("18 characters; the last may be X. Old 15-digit numbers are converted."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Member
+        fields = [
+            "organisation",
+            "name",
+            "resident_id",
+            "phone",
+            "education",
+            "employment_type",
+            "is_migrant",
+            "is_frontline",
+            "is_manager",
+            "joined_on",
+            "status",
+            "wage_base",
+        ]
+        widgets = {"joined_on": DATE}
+
+    def __init__(self, *args, user=None, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations is None:
+            organisations = access.scope(
+                user,
+                Organisation.objects.active().filter(kind__in=MEMBER_ORG_KINDS),
+                capability="member.edit",
+            ).order_by("path")
+        self.fields["organisation"].queryset = organisations
+        self.fields["status"].choices = [
+            (s.value, s.label) for s in (MemberStatus.ACTIVE, MemberStatus.APPLIED)
+        ]
+        self.fields["wage_base"].required = False
+        if self.instance.pk:
+            # The full number never goes into the page: blank keeps the stored one.
+            self.fields["resident_id"].required = False
+            self.fields["resident_id"].help_text = _(
+                "Stored as %(masked)s. Leave blank to keep it; type the full number to correct it."
+            ) % {"masked": self.instance.resident_id_masked}
+            self.fields["version"].initial = self.instance.version
+            del self.fields["status"]  # status changes go through the lifecycle
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("organisation", css_class="col-md-6"), Column("name")),
+            Row(Column("resident_id"), Column("phone")),
+            Row(Column("education"), Column("employment_type")),
+            Row(Column("is_migrant"), Column("is_frontline"), Column("is_manager")),
+            Row(
+                Column("joined_on"),
+                *([Column("status")] if "status" in self.fields else []),
+                Column("wage_base"),
+            ),
+            "version",
+            Submit("save", _("Save")),
+        )
+
+    def clean_name(self) -> str:
+        return clean_person_name(self.cleaned_data.get("name", ""))
+
+    def clean_resident_id(self) -> str:
+        value = self.cleaned_data.get("resident_id", "")
+        if not value:
+            return ""
+        return validators.normalise_resident_id(value)
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data.get("phone", "")
+        return validators.normalise_mobile(value) if value else ""
+
+    def clean_joined_on(self):
+        joined = self.cleaned_data["joined_on"]
+        if joined > timezone.localdate():
+            raise forms.ValidationError(_("The joining date cannot be in the future."))
+        if joined.year < 1950:
+            raise forms.ValidationError(_("The joining date is before 1950; check the year."))
+        return joined
+
+    def clean_wage_base(self):
+        value = self.cleaned_data.get("wage_base")
+        if value is None:
+            return Decimal("0")
+        if value < 0:
+            raise forms.ValidationError(_("The wage base cannot be negative."))
+        if value > Decimal("1000000"):
+            raise forms.ValidationError(
+                _("A monthly wage base above ¥1,000,000 is not plausible; check the figure.")
+            )
+        return value
+
+    def _post_clean(self):
+        # The model's own fields are checked by the service (which also sets the ID fields).
+        pass
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data

@@ -7,7 +7,7 @@ from datetime import date
 import factory
 
 from members.models import Member, Organisation, OrgKind, Role, RoleName, User
-from members.validators import uscc_check_char
+from members.validators import parse_resident_id, resident_id_check_char, uscc_check_char
 
 PASSWORD = "Test-Password-2026!"
 
@@ -61,9 +61,33 @@ class RoleFactory(factory.django.DjangoModelFactory):
     active_from = date(2024, 1, 1)
 
 
+def make_resident_id(n: int, born: date = date(1985, 6, 15), female: bool = False,
+                     region: str = "420502") -> str:
+    """A valid GB 11643 number: the sequence's parity gives the gender."""
+    seq = (n % 500) * 2 + (0 if female else 1)
+    body = f"{region}{born:%Y%m%d}{seq:03d}"
+    return body + resident_id_check_char(body)
+
+
 class MemberFactory(factory.django.DjangoModelFactory):
+    """Members with valid, distinct resident IDs (encrypted like the real ones)."""
+
     class Meta:
         model = Member
 
     name = factory.Sequence(lambda n: f"会员{n}")
     organisation = factory.SubFactory(OrganisationFactory)
+    resident_id = factory.Sequence(lambda n: make_resident_id(n, born=date(1970 + n // 500 % 30,
+                                                                             1 + n % 12, 15)))
+    gender = "M"
+    birth_date = date(1985, 6, 15)
+    joined_on = date(2020, 3, 1)
+    phone = factory.Sequence(lambda n: f"138{n:08d}")
+
+    @classmethod
+    def _create(cls, model_class, *args, resident_id, **kwargs):
+        rid = parse_resident_id(resident_id)
+        member = model_class(**{**kwargs, "gender": rid.gender, "birth_date": rid.birth_date})
+        member.set_resident_id(rid.number)
+        member.save()
+        return member

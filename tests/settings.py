@@ -6,6 +6,7 @@ DATABASE_URL decides the database exactly as in production (PostgreSQL in CI, el
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-" + "x" * 40)
+os.environ.setdefault("FIELD_ENCRYPTION_KEY", "tests-only-field-key")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("READ_DOT_ENV_FILE", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")

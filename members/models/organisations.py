@@ -1,20 +1,14 @@
-"""Organisation tree, accounts and roles, members.
-
-Reads are QuerySet methods (`Organisation.objects.in_scope(user)`); writes go through
-members.services.
-"""
+"""The organisation tree (architecture.md "The organisation tree")."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from . import validators
+from .. import validators
 
 
 class OrgKind(models.TextChoices):
@@ -81,7 +75,7 @@ ALLOWED_PARENTS: dict[str, set[str]] = {
 
 class OrganisationQuerySet(MP_NodeQuerySet):
     def in_scope(self, user) -> OrganisationQuerySet:
-        from .access import scope
+        from ..access import scope
 
         return scope(user, self)
 
@@ -198,162 +192,3 @@ class Organisation(MP_Node):
         if self.kind == OrgKind.FEDERATION and self.level:
             return str(FEDERATION_LABELS[self.level])
         return self.get_kind_display()
-
-
-# --- Accounts and roles ---------------------------------------------------------------------
-
-
-class User(AbstractUser):
-    """A portal account. Members have no login; union officers and staff do."""
-
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="accounts",
-        help_text=_("The organisation the account belongs to; it decides who may manage it."),
-    )
-    full_name = models.CharField(_("full name"), max_length=60, blank=True)
-    must_change_password = models.BooleanField(_("must change password"), default=False)
-    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("account")
-        verbose_name_plural = _("accounts")
-
-    def __str__(self) -> str:
-        return f"{self.full_name} ({self.username})" if self.full_name else self.username
-
-    def get_absolute_url(self) -> str:
-        return reverse("members:account_detail", args=[self.pk])
-
-    @property
-    def display_name(self) -> str:
-        return self.full_name or self.username
-
-    def is_unused(self) -> bool:
-        from django.conf import settings
-
-        reference = self.last_login or self.date_joined
-        return (timezone.now() - reference).days >= settings.ACCOUNT_UNUSED_DAYS
-
-
-class RoleName(models.TextChoices):
-    FEDERATION_ADMIN = "federation_admin", _("Federation administrator")
-    AUDITOR = "auditor", _("Auditor")
-    FEDERATION_STAFF = "federation_staff", _("Federation staff")
-    UNION_STAFF = "union_staff", _("Union staff")
-    BRANCH_CHAIR = "branch_chair", _("Union chair")
-    BRANCH_OFFICER = "branch_officer", _("Union officer")
-
-
-class RoleQuerySet(models.QuerySet):
-    def current(self, on=None) -> RoleQuerySet:
-        on = on or timezone.localdate()
-        # active_to is the day the role ended: from that day on it no longer counts.
-        return self.filter(Q(active_from__lte=on), Q(active_to__isnull=True) | Q(active_to__gt=on))
-
-
-class Role(models.Model):
-    user = models.ForeignKey(
-        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="roles"
-    )
-    organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="roles"
-    )
-    role = models.CharField(_("role"), max_length=20, choices=RoleName.choices)
-    active_from = models.DateField(_("active from"), default=timezone.localdate)
-    active_to = models.DateField(_("ended on"), null=True, blank=True)
-    granted_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    objects = RoleQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("role")
-        verbose_name_plural = _("roles")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "organisation", "role"],
-                condition=Q(active_to__isnull=True),
-                name="role_one_open_grant",
-            ),
-            models.CheckConstraint(
-                condition=Q(active_to__isnull=True) | Q(active_to__gte=models.F("active_from")),
-                name="role_ends_after_start",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.organisation} · {self.get_role_display()}"
-
-    def get_absolute_url(self) -> str:
-        return self.user.get_absolute_url()
-
-
-class UserSession(models.Model):
-    """Which sessions belong to which account, so deactivation and resets can end them."""
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="session_links")
-    session_key = models.CharField(max_length=40, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"{self.user_id}:{self.session_key[:6]}"
-
-
-# --- Members ----------------------------------------------------------------------------------
-
-
-class MemberStatus(models.TextChoices):
-    APPLIED = "applied", _("Applied")
-    ACTIVE = "active", _("Active")
-    RETAINED = "retained", _("Retained membership")
-    TRANSFERRED_OUT = "transferred_out", _("Transferred out of the city")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    LAPSED = "lapsed", _("Lapsed")
-    EXPELLED = "expelled", _("Expelled")
-
-
-CURRENT_STATUSES = [MemberStatus.APPLIED, MemberStatus.ACTIVE, MemberStatus.RETAINED]
-
-
-class MemberQuerySet(models.QuerySet):
-    def in_scope(self, user) -> MemberQuerySet:
-        from .access import scope
-
-        return scope(user, self, org_field="organisation")
-
-    def current(self) -> MemberQuerySet:
-        return self.filter(status__in=CURRENT_STATUSES)
-
-    def active(self) -> MemberQuerySet:
-        return self.filter(status=MemberStatus.ACTIVE)
-
-
-class Member(models.Model):
-    """A union member. The register, transfers, cards and dues build on this row."""
-
-    organisation = models.ForeignKey(
-        Organisation, verbose_name=_("union"), on_delete=models.PROTECT, related_name="members"
-    )
-    name = models.CharField(_("name"), max_length=60)
-    status = models.CharField(
-        _("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
-    )
-
-    objects = MemberQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("member")
-        verbose_name_plural = _("members")
-        indexes = [models.Index(fields=["organisation", "status"], name="member_org_status")]
-
-    def __str__(self) -> str:
-        return self.name

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from unionportal.audit import audit_event
 
-from . import access
-from .models import CURRENT_STATUSES, Member, Organisation, Role, User, UserSession
+from .. import access
+from ..models import CURRENT_STATUSES, Member, Organisation, Role, User, UserSession
 
 ORG_FIELDS = (
     "kind",

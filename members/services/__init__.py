@@ -1,0 +1,8 @@
+"""Writes for the members app. Views, admin, imports, commands and tasks call these.
+
+One module per area; everything is re-exported here, so callers write
+`services.member_register(...)`.
+"""
+
+from .members import *  # noqa: F403
+from .organisations import *  # noqa: F403

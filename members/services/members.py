@@ -1,0 +1,279 @@
+"""Members: registering, editing and the status lifecycle (domain.md C)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unionportal.audit import audit_event
+
+from .. import access
+from ..models import (
+    GRASSROOTS_KINDS,
+    REASON_REQUIRED,
+    TRANSITIONS,
+    Member,
+    MemberStatus,
+    MemberStatusChange,
+    Organisation,
+    OrgKind,
+    User,
+    WageBase,
+)
+from ..validators import parse_resident_id
+
+# Members belong to a grassroots union or to one of its branches and groups.
+MEMBER_ORG_KINDS = GRASSROOTS_KINDS | {OrgKind.BRANCH, OrgKind.GROUP}
+MEMBER_FIELDS = (
+    "name",
+    "phone",
+    "education",
+    "employment_type",
+    "is_migrant",
+    "is_frontline",
+    "is_manager",
+    "joined_on",
+    "wage_base",
+)
+TRANSFER_TOKEN_SALT = "members.transfer-request"
+
+
+def transfer_token(member: Member) -> str:
+    """A signed reference to a member held by another union, so a union that hit the
+    one-membership check can request the transfer without seeing that union's records."""
+    return signing.dumps(member.pk, salt=TRANSFER_TOKEN_SALT)
+
+
+def member_from_transfer_token(token: str, max_age: int = 24 * 3600) -> Member:
+    try:
+        pk = signing.loads(token, salt=TRANSFER_TOKEN_SALT, max_age=max_age)
+    except signing.BadSignature:
+        raise ValidationError(
+            _("The transfer link has expired; search the ID number again.")
+        ) from None
+    return Member.objects.select_related("organisation").get(pk=pk)
+
+
+def check_one_membership(
+    *,
+    actor: User | None,
+    number: str,
+    exclude: Member | None = None,
+    for_organisation: Organisation | None = None,
+) -> None:
+    """One person, one membership, city-wide. The hit names the union that holds the member
+    (the one cross-scope read allowed here) and is written to the audit log."""
+    hits = Member.objects.current().with_resident_id(number).select_related("organisation")
+    if exclude is not None:
+        hits = hits.exclude(pk=exclude.pk)
+    hit = hits.first()
+    if hit is None:
+        return
+    audit_event(
+        hit, "member.one_membership_hit", actor=actor, asked_for=str(for_organisation or "")
+    )
+    raise ValidationError(
+        {
+            "resident_id": ValidationError(
+                _(
+                    "This person is already a member of %(union)s. A person holds one "
+                    "membership in the city: request a transfer from that union instead."
+                )
+                % {"union": hit.organisation.name},
+                code="duplicate_membership",
+                params={"token": transfer_token(hit), "union": hit.organisation.name},
+            )
+        }
+    )
+
+
+def _require_member_org(org: Organisation) -> None:
+    if org.kind not in MEMBER_ORG_KINDS:
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "Members are registered in a grassroots union or one of its "
+                    "branches, not in %(kind)s."
+                )
+                % {"kind": org.kind_display()}
+            }
+        )
+    if not org.active:
+        raise ValidationError({"organisation": _("That union has been dissolved.")})
+
+
+def grassroots_of(org: Organisation) -> Organisation:
+    """The grassroots union a branch or group belongs to (itself for a grassroots union)."""
+    if org.kind in GRASSROOTS_KINDS:
+        return org
+    return next((a for a in reversed(org.get_ancestors()) if a.kind in GRASSROOTS_KINDS), org)
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _record_status(
+    member: Member, *, actor: User | None, from_status: str, on: date, reason: str = ""
+) -> None:
+    MemberStatusChange.objects.create(
+        member=member,
+        organisation=member.organisation,
+        from_status=from_status,
+        to_status=member.status,
+        changed_on=on,
+        reason=reason,
+        changed_by=actor,
+    )
+
+
+def _set_wage_base(member: Member, amount: Decimal, month: date) -> None:
+    WageBase.objects.update_or_create(
+        member=member, effective_month=first_of_month(month), defaults={"amount": amount}
+    )
+
+
+@transaction.atomic
+def member_register(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    resident_id: str,
+    status: str = MemberStatus.ACTIVE,
+    **fields,
+) -> Member:
+    if actor is not None:
+        access.require(actor, "member.edit", organisation)
+    _require_member_org(organisation)
+    if status not in (MemberStatus.APPLIED, MemberStatus.ACTIVE):
+        raise ValidationError({"status": _("A new member is either applying or active.")})
+    rid = parse_resident_id(resident_id)
+    check_one_membership(actor=actor, number=rid.number, for_organisation=organisation)
+    member = Member(
+        organisation=organisation,
+        status=status,
+        gender=rid.gender,
+        birth_date=rid.birth_date,
+        **{k: v for k, v in fields.items() if k in MEMBER_FIELDS},
+    )
+    member.set_resident_id(rid.number)
+    member.status_changed_on = member.joined_on
+    member.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        # Someone registered the same person a moment ago: the constraint is the last word.
+        check_one_membership(actor=actor, number=rid.number, for_organisation=organisation)
+        raise
+    _record_status(member, actor=actor, from_status="", on=member.joined_on, reason=_("Registered"))
+    if member.wage_base:
+        _set_wage_base(member, member.wage_base, member.joined_on)
+    return member
+
+
+@transaction.atomic
+def member_update(
+    *,
+    actor: User | None,
+    member: Member,
+    version: int | None = None,
+    resident_id: str = "",
+    organisation: Organisation | None = None,
+    **fields,
+) -> Member:
+    locked = Member.objects.select_for_update().get(pk=member.pk)
+    if actor is not None:
+        access.require(actor, "member.edit", locked.organisation)
+    if version is not None and locked.version != version:
+        raise ValidationError(
+            _(
+                "Someone else saved this member after you opened the form. Reload the page, "
+                "check their changes and save again."
+            )
+        )
+    if organisation is not None and organisation.pk != locked.organisation_id:
+        # Moving between unions is a transfer, except within one's own union's subtree.
+        if actor is not None:
+            access.require(actor, "member.edit", organisation)
+        _require_member_org(organisation)
+        home = grassroots_of(locked.organisation)
+        if not organisation.path.startswith(home.path):
+            raise ValidationError(
+                {
+                    "organisation": _(
+                        "Moving a member to another union is a transfer; start one "
+                        "from the member's page."
+                    )
+                }
+            )
+        locked.organisation = organisation
+    if resident_id:
+        rid = parse_resident_id(resident_id)
+        if locked.is_current:
+            check_one_membership(actor=actor, number=rid.number, exclude=locked)
+        locked.set_resident_id(rid.number)
+        locked.gender, locked.birth_date = rid.gender, rid.birth_date
+    old_wage = locked.wage_base
+    for key, value in fields.items():
+        if key in MEMBER_FIELDS:
+            setattr(locked, key, value)
+    locked.full_clean(validate_constraints=False)
+    locked.version += 1
+    locked.save()
+    if locked.wage_base != old_wage:
+        _set_wage_base(locked, locked.wage_base, timezone.localdate())
+    return locked
+
+
+@transaction.atomic
+def member_change_status(
+    *, actor: User | None, member: Member, to_status: str, on: date | None = None, reason: str = ""
+) -> Member:
+    locked = Member.objects.select_for_update().get(pk=member.pk)
+    if actor is not None:
+        access.require(actor, "member.edit", locked.organisation)
+    if to_status not in TRANSITIONS[locked.status]:
+        raise ValidationError(
+            {
+                "to_status": _("A member who is %(from)s cannot become %(to)s.")
+                % {"from": MemberStatus(locked.status).label, "to": MemberStatus(to_status).label}
+            }
+        )
+    reason = (reason or "").strip()
+    if to_status in REASON_REQUIRED and not reason:
+        raise ValidationError({"reason": _("Give the reason for this change.")})
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("The date cannot be in the future.")})
+    if to_status == MemberStatus.APPLIED:
+        # Rejoining: the person must not have become a member elsewhere meanwhile.
+        check_one_membership(
+            actor=actor,
+            number=locked.resident_id,
+            exclude=locked,
+            for_organisation=locked.organisation,
+        )
+    from_status = locked.status
+    locked.status = to_status
+    locked.status_changed_on = on
+    locked.version += 1
+    locked.save(update_fields=["status", "status_changed_on", "version", "updated_at"])
+    _record_status(locked, actor=actor, from_status=from_status, on=on, reason=reason)
+    return locked
+
+
+@transaction.atomic
+def member_reveal(*, actor: User, member: Member, field: str) -> str:
+    """The full resident ID or phone, for the roles allowed; every reveal is audited."""
+    if not access.can(actor, "member.reveal", member.organisation):
+        raise PermissionDenied
+    value = member.resident_id if field == "resident_id" else member.phone
+    audit_event(member, "member.reveal", actor=actor, field=field)
+    return value
