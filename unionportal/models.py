@@ -1,8 +1,13 @@
-"""Shared infrastructure records: job runs of periodic and slow work."""
+"""Shared infrastructure records: job runs of periodic and slow work, and file jobs (imports
+and exports people start and come back to)."""
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,3 +42,113 @@ class JobRun(models.Model):
     @property
     def duration(self):
         return (self.finished_at - self.started_at) if self.finished_at else None
+
+
+def _job_file_name(instance: FileJob, filename: str) -> str:
+    """Stored names are generated here, never taken from the upload (security.md E6)."""
+    return f"jobs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
+class FileJobQuerySet(models.QuerySet):
+    def of(self, user) -> FileJobQuerySet:
+        """A person's own jobs, still within the scope they hold now (a revoked role hides
+        the files made under it: security.md D6)."""
+        from members.access import scope
+
+        return scope(user, self.filter(created_by=user), org_field="organisation")
+
+
+class FileJob(models.Model):
+    """An import or export that may take a while: its progress, its file and its result.
+
+    Only the person who started a job sees it ("我的导出与导入"). The file lives in private
+    storage (settings.PRIVATE_MEDIA_ROOT) under a random name and is served only by the job's
+    download view.
+    """
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", _("Import")
+        EXPORT = "export", _("Export")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("task"), max_length=100)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    total = models.PositiveIntegerField(_("rows in all"), default=0)
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.CASCADE,
+        related_name="file_jobs",
+    )
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file = models.FileField(_("file"), upload_to=_job_file_name, blank=True, max_length=200)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = FileJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("file job")
+        verbose_name_plural = _("file jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["created_by", "-created_at"], name="filejob_user_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(done__lte=models.F("total")) | models.Q(total=0),
+                name="filejob_done_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:job_detail", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def report_progress(self, done: int, total: int | None = None) -> None:
+        """Write the counts straight to the row: the page polling it reads them at once when
+        the job runs outside a transaction (a Celery task)."""
+        if total is not None:
+            self.total = total
+        self.done = min(done, self.total) if self.total else done
+        FileJob.objects.filter(pk=self.pk).update(done=self.done, total=self.total)
+
+    def mark(self, status: str, *, error: str = "", **fields) -> None:
+        self.status = status
+        self.error = error[:4000]
+        for key, value in fields.items():
+            setattr(self, key, value)
+        if status in (self.Status.DONE, self.Status.FAILED):
+            self.finished_at = timezone.now()
+        self.save()

@@ -1,0 +1,328 @@
+"""Excel files in and out (architecture.md "Excel", security.md E and F1).
+
+Out: `write_xlsx` puts rows that exporters yield into openpyxl write-only sheets (style.md rule
+10): a frozen header row, typed cells (dates as yyyy-mm-dd, money as #,##0.00), column widths,
+and every formula-like string written as text.
+
+In: `inspect_xlsx` checks an upload before anything decompresses it (type by content, macros,
+encryption, zip-bomb caps) and `open_xlsx` loads it read-only with formulas kept as formulas,
+so an importer can refuse them. openpyxl parses XML through defusedxml (installed and checked
+at start-up by unionportal.apps), so entity tricks fail to load instead of expanding.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from itertools import chain, islice
+from typing import IO, Any
+from urllib.parse import quote
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.styles.cell_style import StyleArray
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment header safe for any name (security.md E6): control characters, quotes,
+    separators and path parts dropped; an ASCII fallback plus the UTF-8 name (RFC 5987/6266)."""
+    name = re.sub(r'[\x00-\x1f\x7f"\\/:;*?<>|]+', "_", filename).strip(" ._") or "download.xlsx"
+    # Browsers use filename*; the plain one is for old clients and stays ASCII.
+    fallback = name if re.fullmatch(r"[A-Za-z0-9._ -]+", name) else "download.xlsx"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+# --- Writing ------------------------------------------------------------------------------
+
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+MONEY_FORMAT = "#,##0.00"
+# A cell starting with one of these may be run as a formula by a spreadsheet (OWASP CSV
+# injection; security.md F1). They are written as text with Excel's quote prefix, which keeps
+# the value as it is and stays text even when someone edits the cell.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+MAX_WIDTH = 50
+SAMPLE_ROWS = 100  # rows looked at to size the columns before any row is written
+PROGRESS_EVERY = 1000
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A header with an optional fixed width (in characters)."""
+
+    title: str
+    width: float | None = None
+
+
+Sheet = tuple[str, Sequence[str | Column], Iterable[Sequence[Any]]]
+
+
+def _display_width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    if isinstance(value, Decimal):
+        return len(f"{value:,.2f}")
+    text = str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text[:MAX_WIDTH])
+
+
+class _SheetWriter:
+    """Turns plain values into what openpyxl's write-only sheet appends: most values go in
+    as they are (the fast path); dates, money and formula-like text get a styled cell."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        wb = ws.parent
+        self._date = self._style(wb, number_format=DATE_FORMAT)
+        self._datetime = self._style(wb, number_format=DATETIME_FORMAT)
+        self._money = self._style(wb, number_format=MONEY_FORMAT)
+        self._text = self._style(wb, quotePrefix=True)
+        self._header = self._style(wb, font=Font(bold=True))
+
+    def _style(self, wb, **attrs) -> StyleArray:
+        probe = Cell(self.ws, row=1, column=1)
+        for key, value in attrs.items():
+            setattr(probe, key, value)
+        return probe._style
+
+    def _cell(self, value: Any, style: StyleArray, data_type: str | None = None) -> Cell:
+        cell = Cell(self.ws, row=1, column=1, value=value, style_array=style)
+        if data_type:
+            cell.data_type = data_type
+        return cell
+
+    def header(self, titles: Sequence[str]) -> list[Cell]:
+        return [self._cell(self._clean(t), self._header, "s") for t in titles]
+
+    @staticmethod
+    def _clean(text: str) -> str:
+        # openpyxl refuses control characters XML cannot hold; they carry no meaning here.
+        return text if text.isprintable() else ILLEGAL_CHARACTERS_RE.sub("", text)
+
+    def row(self, values: Sequence[Any]) -> list[Any]:
+        out = []
+        for value in values:
+            kind = type(value)
+            if kind is str:
+                if value and not value.isprintable():
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                if value.startswith(FORMULA_TRIGGERS):
+                    value = self._cell(value, self._text, "s")
+            elif kind is Decimal:
+                value = self._cell(value, self._money)
+            elif kind is datetime:
+                if timezone.is_aware(value):
+                    value = timezone.localtime(value).replace(tzinfo=None)
+                value = self._cell(value, self._datetime)
+            elif kind is date:
+                value = self._cell(value, self._date)
+            out.append(value)
+        return out
+
+
+def _widths(headers: Sequence[str | Column], sample: list[Sequence[Any]]) -> list[float]:
+    widths = []
+    for i, header in enumerate(headers):
+        if isinstance(header, Column) and header.width:
+            widths.append(header.width)
+            continue
+        title = header.title if isinstance(header, Column) else header
+        longest = max(
+            [_display_width(title)] + [_display_width(r[i]) for r in sample if i < len(r)]
+        )
+        widths.append(min(MAX_WIDTH, max(8, longest + 2)))
+    return widths
+
+
+def sheet_title(title: str) -> str:
+    """Excel's rules for sheet names: at most 31 characters, none of []:*?/\\."""
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in title).strip("'") or "Sheet"
+    return cleaned[:31]
+
+
+def write_xlsx(
+    sheets: Iterable[Sheet],
+    target: str | IO[bytes],
+    *,
+    progress: Progress | None = None,
+    progress_every: int = PROGRESS_EVERY,
+) -> int:
+    """Write each (title, headers, rows) as a sheet of a write-only workbook saved to
+    `target` (a path or a binary file). Rows may be any iterable, typically a generator, and
+    are consumed once. Returns the number of data rows written; `progress(rows_so_far)` is
+    called every `progress_every` rows and at the end."""
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    written = 0
+    for title, headers, rows in sheets:
+        ws = wb.create_sheet(sheet_title(title))
+        writer = _SheetWriter(ws)
+        rows = iter(rows)
+        sample = list(islice(rows, SAMPLE_ROWS))
+        for i, width in enumerate(_widths(headers, sample), start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        ws.freeze_panes = "A2"
+        ws.append(writer.header([h.title if isinstance(h, Column) else h for h in headers]))
+        append, convert = ws.append, writer.row
+        for row in chain(sample, rows):
+            append(convert(row))
+            written += 1
+            if progress is not None and written % progress_every == 0:
+                progress(written)
+    if not wb.worksheets:
+        wb.create_sheet("Sheet")
+    wb.save(target)
+    if progress is not None:
+        progress(written)
+    return written
+
+
+# --- Reading uploads ----------------------------------------------------------------------
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_ZIP_ENTRIES = 100
+MAX_COMPRESSION_RATIO = 100
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
+ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+
+
+def _error(message, code: str, **params) -> ValidationError:
+    return ValidationError(message, code=code, params=params or None)
+
+
+def inspect_xlsx(fileobj: IO[bytes], *, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
+    """Refuse what is not a plain .xlsx workbook, before anything is decompressed.
+
+    Checks, in order: size, an OLE container (old .xls or a password-protected workbook), a
+    zip at all (a renamed .csv fails here), the zip-bomb caps over the declared sizes in the
+    central directory, the two parts every workbook has, and macros (.xlsm renamed)."""
+    fileobj.seek(0, 2)
+    size = fileobj.tell()
+    fileobj.seek(0)
+    if size == 0:
+        raise _error(_("The file is empty."), "empty")
+    if size > max_bytes:
+        raise _error(
+            _("The file is %(size)s MB; files up to %(limit)s MB can be uploaded."),
+            "too_big",
+            size=f"{size / 1024 / 1024:.1f}",
+            limit=max_bytes // (1024 * 1024),
+        )
+    head = fileobj.read(len(CFB_MAGIC))
+    fileobj.seek(0)
+    if head == CFB_MAGIC:
+        if ENCRYPTED_MARK in fileobj.read(min(size, 1024 * 1024)):
+            fileobj.seek(0)
+            raise _error(
+                _(
+                    "The workbook is protected with a password. Remove the password in Excel "
+                    "(File > Info > Protect Workbook), save and upload it again."
+                ),
+                "encrypted",
+            )
+        fileobj.seek(0)
+        raise _error(
+            _("This is an old-format .xls file. Open it in Excel, save it as .xlsx and upload it."),
+            "xls",
+        )
+    try:
+        archive = zipfile.ZipFile(fileobj)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _error(
+            _(
+                "This is not an Excel .xlsx workbook (a CSV or another file renamed to .xlsx "
+                "cannot be read). Save it from Excel as .xlsx and upload it again."
+            ),
+            "not_xlsx",
+        ) from None
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > MAX_ZIP_ENTRIES:
+            raise _error(
+                _("The workbook has too many parts (%(n)s) to be a member list."),
+                "too_many_parts",
+                n=len(entries),
+            )
+        declared = 0
+        for info in entries:
+            if info.flag_bits & 0x1:
+                raise _error(
+                    _("The workbook is protected with a password. Remove it and upload again."),
+                    "encrypted",
+                )
+            declared += info.file_size
+            ratio = info.file_size / info.compress_size if info.compress_size else None
+            if (ratio is None and info.file_size > 0) or (ratio or 0) > MAX_COMPRESSION_RATIO:
+                raise _error(
+                    _("The workbook expands to an implausible size; it cannot be read safely."),
+                    "zip_bomb",
+                )
+        if declared > MAX_UNCOMPRESSED_BYTES:
+            raise _error(
+                _("The workbook expands to an implausible size; it cannot be read safely."),
+                "zip_bomb",
+            )
+        names = {info.filename for info in entries}
+        if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
+            raise _error(
+                _(
+                    "This is not an Excel .xlsx workbook. Save it from Excel as .xlsx and upload "
+                    "it again."
+                ),
+                "not_xlsx",
+            )
+        content_types = archive.read("[Content_Types].xml")
+        if "xl/vbaProject.bin" in names or b"macroenabled" in content_types.lower():
+            raise _error(
+                _(
+                    "The workbook contains macros (.xlsm). Save it as a plain .xlsx workbook "
+                    "without macros and upload it again."
+                ),
+                "macros",
+            )
+    fileobj.seek(0)
+
+
+UNREADABLE = _(
+    "The workbook could not be read. Open it in Excel, save it as .xlsx and upload it again."
+)
+
+
+def open_xlsx(fileobj: IO[bytes]):
+    """Load a checked upload read-only. Formulas stay formulas (data_only=False) so that an
+    importer sees them as such: openpyxl would report their value as None otherwise."""
+    try:
+        return load_workbook(fileobj, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl and defusedxml raise many kinds; all mean "unreadable"
+        raise _error(UNREADABLE, "unreadable") from exc
+
+
+def iter_rows_safely(ws, *, min_row: int = 1, max_col: int) -> Iterator[tuple]:
+    """Rows of a read-only sheet, at most `max_col` cells wide; a parse error in the middle of
+    the sheet (defusedxml refusing an entity, broken XML) becomes a ValidationError."""
+    try:
+        yield from ws.iter_rows(min_row=min_row, max_col=max_col)
+    except ValidationError:
+        raise
+    except Exception as exc:
+        raise _error(UNREADABLE, "unreadable") from exc
