@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import access, validators
@@ -212,6 +213,12 @@ class MemberForm(forms.ModelForm):
         label=_("Resident ID number"),
         max_length=40,
         help_text=_("18 characters; the last may be X. Old 15-digit numbers are converted."),
+    )
+    # Longer than the stored 11 digits: "+86 138-0000-0000" is tidied by clean_phone.
+    phone = forms.CharField(
+        label=capfirst(Member._meta.get_field("phone").verbose_name),
+        max_length=20,
+        required=False,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

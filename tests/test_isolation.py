@@ -6,10 +6,27 @@ import pytest
 from django.urls import reverse
 
 from members.models import Organisation, Role, User
+from unionportal.models import FileJob
 
 from .test_security import all_patterns
 
 pytestmark = pytest.mark.django_db
+
+
+def union_b_job(kind: str):
+    """A file job chair B started for union B (an import preview, an export to download)."""
+
+    def make(city, chair_b) -> int:
+        return FileJob.objects.create(
+            kind=kind,
+            name=f"members.{kind}",
+            created_by=chair_b,
+            organisation=city.union_b,
+            status="done" if kind == "export" else "pending",
+            params={"stage": "checked"},
+        ).pk
+
+    return make
 
 
 # url name -> how to find union B's object for it (given the city and chair B)
@@ -26,6 +43,11 @@ UNION_B_OBJECTS = {
     "members:account_deactivate": lambda city, chair_b: chair_b.pk,
     "members:account_activate": lambda city, chair_b: chair_b.pk,
     "members:role_end": lambda city, chair_b: chair_b.roles.get().pk,
+    "members:import_preview": union_b_job("import"),
+    "members:import_commit": union_b_job("import"),
+    "members:job_detail": union_b_job("export"),
+    "members:job_status": union_b_job("export"),
+    "members:job_download": union_b_job("export"),
 }
 
 
@@ -42,6 +64,7 @@ def snapshot(city, chair_b):
         ),
         list(User.objects.filter(pk=chair_b.pk).values()),
         list(Role.objects.filter(user=chair_b).values()),
+        list(FileJob.objects.filter(organisation=city.union_b).values().order_by("pk")),
     )
 
 

@@ -1,0 +1,152 @@
+"""Forms of the Excel pages: the member import upload and the register export options."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from unionportal.excel import MAX_UPLOAD_BYTES
+
+from . import access
+from .exports import FULL_FIELDS, ExportFilters
+from .forms import DATE, OrgChoiceField
+from .imports import Layout as FileLayout
+from .imports import read_layout
+from .models import MemberStatus, Organisation
+from .services.members import MEMBER_ORG_KINDS
+
+
+class MemberImportForm(forms.Form):
+    union = OrgChoiceField(
+        queryset=Organisation.objects.none(),
+        label=_("Import into"),
+        help_text=_("Members may also be placed in its branches and groups (last column)."),
+    )
+    file = forms.FileField(
+        label=_("Filled-in template (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        help_text=_("Up to 5 MB and 100,000 rows."),
+    )
+
+    def __init__(self, *args, user, too_big: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_big = too_big
+        self.layout: FileLayout | None = None
+        unions = access.scope(
+            user,
+            Organisation.objects.active().filter(kind__in=MEMBER_ORG_KINDS),
+            capability="member.edit",
+        ).order_by("path")
+        self.fields["union"].queryset = unions
+        role = access.primary_role(user)
+        if role is not None and not self.is_bound:
+            self.fields["union"].initial = unions.filter(pk=role.organisation_id).first()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("check", _("Upload and check")))
+
+    def clean(self):
+        data = super().clean()
+        if self.too_big:
+            # The upload handler dropped the file at the cap (views.imports): say why.
+            self.errors.pop("file", None)
+            self.add_error(
+                "file",
+                _("The file is larger than %(limit)s MB; split it into smaller files.")
+                % {"limit": MAX_UPLOAD_BYTES // (1024 * 1024)},
+            )
+        return data
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                _("The file is larger than %(limit)s MB; split it into smaller files.")
+                % {"limit": MAX_UPLOAD_BYTES // (1024 * 1024)},
+                code="too_big",
+            )
+        self.layout = read_layout(upload)
+        return upload
+
+
+class MemberExportForm(forms.Form):
+    YES_NO_ANY = [("", _("Any")), ("1", _("Yes")), ("0", _("No"))]
+
+    organisation = OrgChoiceField(queryset=Organisation.objects.none(), label=_("Union"))
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    migrant = forms.ChoiceField(label=_("Migrant worker"), choices=YES_NO_ANY, required=False)
+    frontline = forms.ChoiceField(label=_("Frontline worker"), choices=YES_NO_ANY, required=False)
+    joined_from = forms.DateField(label=_("Joined from"), required=False, widget=DATE)
+    joined_to = forms.DateField(label=_("Joined to"), required=False, widget=DATE)
+    q = forms.CharField(label=_("Name"), required=False, max_length=60)
+    full_fields = forms.MultipleChoiceField(
+        label=_("Export in full"),
+        choices=[
+            ("resident_id", _("Full resident ID numbers")),
+            ("phone", _("Full mobile numbers")),
+        ],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only when the work truly needs them; the export is recorded with its reason."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for full numbers"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = access.scope(user, Organisation.objects.all(), capability="export")
+        self.fields["organisation"].queryset = scope.order_by("path")
+        role = access.primary_role(user)
+        if role is not None and "organisation" not in self.initial:
+            self.fields["organisation"].initial = role.organisation_id
+        self.fields["status"].choices = [
+            ("", _("Current members")),
+            *MemberStatus.choices,
+            ("all", _("All statuses")),
+        ]
+        self.sensitive = access.can(user, "export.sensitive")
+        if not self.sensitive:
+            del self.fields["full_fields"]
+            del self.fields["reason"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        rows = [
+            Row(Column("organisation", css_class="col-md-6"), Column("status")),
+            Row(Column("migrant"), Column("frontline"), Column("joined_from"), Column("joined_to")),
+            "q",
+        ]
+        if self.sensitive:
+            rows += ["full_fields", "reason"]
+        self.helper.layout = Layout(*rows, Submit("export", _("Export Excel")))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("joined_from"), data.get("joined_to")
+        if start and end and start > end:
+            self.add_error("joined_to", _("The end date is before the start date."))
+        if data.get("full_fields") and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for exporting full numbers."))
+        return data
+
+    def filters(self) -> ExportFilters:
+        data = self.cleaned_data
+        return ExportFilters(
+            organisation=data["organisation"],
+            status=data.get("status") or "",
+            migrant=data.get("migrant") or "",
+            frontline=data.get("frontline") or "",
+            joined_from=data.get("joined_from"),
+            joined_to=data.get("joined_to"),
+            q=(data.get("q") or "").strip(),
+        )
+
+    def chosen_full_fields(self) -> tuple[str, ...]:
+        chosen = self.cleaned_data.get("full_fields") or ()
+        return tuple(f for f in FULL_FIELDS if f in chosen)
