@@ -13,7 +13,7 @@ the row where Excel shows it.
 
 from __future__ import annotations
 
-import logging
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -46,8 +46,6 @@ from .spreadsheets import (
 )
 from .validators import mask_mobile, mask_resident_id, tidy
 
-logger = logging.getLogger(__name__)
-
 MAX_ROWS = 100_000
 INLINE_ROWS = 2_000  # larger files are checked and imported in a Celery task
 MAX_COLUMNS = 60
@@ -58,6 +56,7 @@ PREVIEW_ROWS = 100
 MAX_PREVIEW_BAD_ROWS = 200
 KEEP_DISPLAY_ROWS = 2_000
 PROGRESS_EVERY = 500
+TEMPLATE_SHEET = "会员名单"
 
 Progress = Callable[[int, int], None]
 
@@ -84,10 +83,23 @@ def read_layout(fileobj: IO[bytes]) -> Layout:
     inspect_xlsx(fileobj)
     wb = open_xlsx(fileobj)
     try:
-        return _sheet_layout(wb.worksheets[0])
+        return _sheet_layout(_member_sheet(wb))
     finally:
         wb.close()
         fileobj.seek(0)
+
+
+def _member_sheet(wb):
+    """The template's sheet when it is there, else the first visible one: a hidden sheet is
+    never imported unseen."""
+    sheets = wb.worksheets
+    for ws in sheets:
+        if ws.title == TEMPLATE_SHEET:
+            return ws
+    visible = [ws for ws in sheets if ws.sheet_state == "visible"]
+    if not visible:
+        raise _file_error(_("The workbook has no visible sheet."), "no_sheet")
+    return visible[0]
 
 
 def _sheet_layout(ws) -> Layout:
@@ -205,19 +217,26 @@ def _choice(column: ImportColumn, text: str) -> str:
     )
 
 
+def _masked(text: str, keep: int = 4) -> str:
+    return "*" * max(0, len(text) - keep) + text[-keep:] if len(text) > keep else "*" * len(text)
+
+
 def _display(column: ImportColumn, cell) -> str:
-    """What the preview shows for a cell: IDs and phones masked like everywhere else."""
+    """What the preview shows for a cell: IDs and phones masked as everywhere else (a number
+    of the wrong length keeps only its last 4 characters), invisible characters made visible,
+    long text cut."""
     value = cell.value
     if value is None:
         return ""
     text = _text(value)
     if column.kind == "id":
         number = tidy(text).upper()
-        return mask_resident_id(number) if len(number) >= 10 else "*" * len(number)
+        return mask_resident_id(number) if len(number) in (15, 18) else _masked(number)
     if column.kind == "phone":
         number = tidy(text)
-        return mask_mobile(number) if len(number) >= 7 else "*" * len(number)
-    return text[:60] + ("…" if len(text) > 60 else "")
+        return mask_mobile(number) if len(number) == 11 else _masked(number)
+    text = "".join("\ufffd" if unicodedata.category(ch)[0] == "C" else ch for ch in text[:60])
+    return text + ("…" if len(value if isinstance(value, str) else text) > 60 else "")
 
 
 # --- The check ------------------------------------------------------------------------------
@@ -420,7 +439,7 @@ def member_import_check(
     inspect_xlsx(fileobj)
     wb = open_xlsx(fileobj)
     try:
-        ws = wb.worksheets[0]
+        ws = _member_sheet(wb)
         layout = _sheet_layout(ws)
         context = _Context(organisation)
         validator = _RowValidator(context)
@@ -749,7 +768,6 @@ EXAMPLE_ROW = {
     "wage_base": Decimal("4567.89"),
     "organisation": "",
 }
-TEMPLATE_SHEET = "会员名单"
 NOTES_SHEET = "填写说明"
 
 

@@ -18,4 +18,10 @@ app.conf.beat_schedule = {
         "task": "unionportal.tasks.heartbeat",
         "schedule": crontab(minute="*/10"),
     },
+    # Daily at 04:30: delete expired import uploads (full ID numbers) and export files, and
+    # fail jobs a lost worker left running (unionportal.jobs.file_jobs_cleanup).
+    "cleanup-file-jobs": {
+        "task": "unionportal.tasks.cleanup_file_jobs",
+        "schedule": crontab(hour=4, minute=30),
+    },
 }

@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import Cell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.styles.cell_style import StyleArray
@@ -91,11 +91,32 @@ class _SheetWriter:
     def __init__(self, ws):
         self.ws = ws
         wb = ws.parent
-        self._date = self._style(wb, number_format=DATE_FORMAT)
         self._datetime = self._style(wb, number_format=DATETIME_FORMAT)
         self._money = self._style(wb, number_format=MONEY_FORMAT)
         self._text = self._style(wb, quotePrefix=True)
         self._header = self._style(wb, font=Font(bold=True))
+        if hasattr(ws, "_values_to_row"):
+            ws._values_to_row = self._values_to_row
+
+    def _values_to_row(self, values, row_idx):
+        """openpyxl's own loop (WriteOnlyWorksheet._values_to_row, 3.1) minus its cost for a
+        ready-made cell: it first tries the cell as a value, builds a ValueError with the
+        cell's repr, catches it, then makes a fresh cell. For a money column that was a tenth
+        of the export's time, against a budget of 1.2x the bare writer (performance.md)."""
+        ws = self.ws
+        cell = WriteOnlyCell(ws)
+        for col_idx, value in enumerate(values, 1):
+            if value is None:
+                continue
+            if type(value) is Cell:
+                value.column, value.row = col_idx, row_idx
+                yield value
+                continue
+            cell.value = value
+            cell.column, cell.row = col_idx, row_idx
+            yield cell
+            if cell.has_style:  # a date got its number format: the next value needs a clean cell
+                cell = WriteOnlyCell(ws)
 
     def _style(self, wb, **attrs) -> StyleArray:
         probe = Cell(self.ws, row=1, column=1)
@@ -132,8 +153,8 @@ class _SheetWriter:
                 if timezone.is_aware(value):
                     value = timezone.localtime(value).replace(tzinfo=None)
                 value = self._cell(value, self._datetime)
-            elif kind is date:
-                value = self._cell(value, self._date)
+            # A plain date goes in as it is: openpyxl gives it yyyy-mm-dd itself, the cheapest
+            # way (a styled cell costs about as much as the rest of the row).
             out.append(value)
         return out
 

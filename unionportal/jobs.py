@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import JobRun
@@ -28,3 +30,40 @@ def run_recorded(task: str, work: Callable[[], int], *, argument: str = "") -> J
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "rows", "finished_at"])
     return run
+
+
+# --- File jobs: keep personal data on disk no longer than needed ----------------------------
+
+# An uploaded member file holds full ID numbers in clear: once imported it is deleted at once
+# (members.imports); an abandoned one goes after a day. Export files go a week after they were
+# made; the job and its counts stay.
+IMPORT_UPLOAD_DAYS = 1
+EXPORT_FILE_DAYS = 7
+# A job still running after this lost its worker (the task time limit is 1 hour).
+STUCK_AFTER = timedelta(hours=3)
+
+
+def file_jobs_cleanup(now=None) -> int:
+    """Delete expired job files and fail jobs a lost worker left running (security.md H6:
+    never stuck RUNNING). Idempotent; returns the number of jobs touched."""
+    from django.utils.translation import gettext as _
+
+    from .models import FileJob
+
+    now = now or timezone.now()
+    touched = 0
+    expired = FileJob.objects.exclude(file="").filter(
+        Q(kind=FileJob.Kind.IMPORT, created_at__lt=now - timedelta(days=IMPORT_UPLOAD_DAYS))
+        | Q(kind=FileJob.Kind.EXPORT, created_at__lt=now - timedelta(days=EXPORT_FILE_DAYS))
+    )
+    for job in expired.exclude(status=FileJob.Status.RUNNING):
+        job.file.delete(save=False)
+        job.params = {**job.params, "file_expired": True}
+        job.save(update_fields=["file", "params"])
+        touched += 1
+    for job in FileJob.objects.filter(
+        status=FileJob.Status.RUNNING, created_at__lt=now - STUCK_AFTER
+    ):
+        job.mark(FileJob.Status.FAILED, error=_("The job was interrupted; please start it again."))
+        touched += 1
+    return touched

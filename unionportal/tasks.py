@@ -1,9 +1,15 @@
 from celery import shared_task
 
-from .jobs import run_recorded
+from .jobs import file_jobs_cleanup, run_recorded
 
 
 @shared_task(name="unionportal.tasks.heartbeat")
 def heartbeat(note: str = "") -> int:
     """Proves a worker picks up work: writes one JobRun row."""
     return run_recorded("heartbeat", lambda: 0, argument=note[:100]).pk
+
+
+@shared_task(name="unionportal.tasks.cleanup_file_jobs")
+def cleanup_file_jobs() -> int:
+    """Expired import and export files deleted; jobs left running by a lost worker failed."""
+    return run_recorded("cleanup_file_jobs", file_jobs_cleanup).rows

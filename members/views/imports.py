@@ -104,7 +104,8 @@ def import_preview(request: HttpRequest, job_pk: int) -> HttpResponse:
         "message": job_message(job),
         "stage": job.params.get("stage", ""),
         "can_commit": (
-            job.status == FileJob.Status.PENDING
+            bool(job.file)
+            and job.status == FileJob.Status.PENDING
             and job.params.get("stage") == "checked"
             and result.get("rows", 0) > 0
             and not result.get("bad_rows")
@@ -124,7 +125,7 @@ def import_commit(request: HttpRequest, job_pk: int) -> HttpResponse:
     if job.status != FileJob.Status.PENDING or job.params.get("stage") != "checked":
         messages.info(request, _("This file has already been imported or is being imported."))
         return redirect("members:import_preview", job_pk=job.pk)
-    if (job.result or {}).get("bad_rows"):
+    if (job.result or {}).get("bad_rows") or not job.file:
         messages.error(request, _("Correct the rows with errors and upload the file again."))
         return redirect("members:import_preview", job_pk=job.pk)
     user = request.user

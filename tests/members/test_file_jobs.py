@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import Role
-from unionportal.models import FileJob
+from unionportal.models import FileJob, JobRun
 
 from .excel_helpers import private_storage  # noqa: F401 (fixture)
 
@@ -125,3 +129,33 @@ def test_a_sensitive_file_needs_the_capability_still(city, admin_user, as_user):
     Role.objects.filter(user=admin_user).update(role="federation_staff")
     client = as_user(admin_user)
     assert client.get(reverse("members:job_download", args=[job.pk])).status_code == 403
+
+
+def test_the_daily_cleanup_deletes_expired_files_and_fails_stuck_jobs(city, chair_a, as_user):
+    now = timezone.now()
+    old_export = finished_export(chair_a, city.union_a)
+    new_export = finished_export(chair_a, city.union_a)
+    old_upload = make_job(chair_a, city.union_a, kind="import", name="members.import")
+    old_upload.file.save("u.xlsx", ContentFile(b"PK ids in clear"), save=True)
+    stuck = make_job(chair_a, city.union_a, status="running")
+    FileJob.objects.filter(pk=old_export.pk).update(created_at=now - timedelta(days=8))
+    FileJob.objects.filter(pk__in=[old_upload.pk, stuck.pk]).update(
+        created_at=now - timedelta(days=2)
+    )
+    old_path = Path(old_upload.file.path)
+
+    call_command("cleanup_file_jobs")
+
+    for job in (old_export, new_export, old_upload, stuck):
+        job.refresh_from_db()
+    assert not old_export.file and not old_upload.file and not old_path.exists()
+    assert new_export.file
+    assert stuck.status == FileJob.Status.FAILED
+    client = as_user(chair_a)
+    assert client.get(reverse("members:job_download", args=[old_export.pk])).status_code == 404
+    page = client.get(reverse("members:job_detail", args=[old_export.pk])).content.decode()
+    assert 'data-testid="file-expired"' in page
+    assert JobRun.objects.filter(task="cleanup_file_jobs").exists()
+    call_command("cleanup_file_jobs")  # idempotent
+    new_export.refresh_from_db()
+    assert new_export.file

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -693,3 +695,28 @@ def test_only_the_uploader_sees_the_preview_and_confirms(
         assert as_user(other).post(commit).status_code == 404
     assert as_user(chair_a).get(commit).status_code == 405
     assert Member.objects.count() == 0
+
+
+def test_the_upload_is_protected_against_csrf(city, chair_a):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(chair_a)
+    session = client.session
+    session["login_at"] = time.time()
+    session.save()
+    response = post_file(client, city.union_a, workbook_bytes([person(1)]))
+    assert response.status_code == 403
+    assert not FileJob.objects.exists()
+
+
+def test_a_hidden_sheet_is_never_imported_unseen(city, chair_a, as_user):
+    content = workbook_bytes([person(1)])
+    wb = load_workbook(io.BytesIO(content))
+    hidden = wb.create_sheet("隐藏", 0)
+    hidden.append(HEADERS)
+    hidden.append([person(2)[c.field] or None for c in imports.IMPORT_COLUMNS])
+    hidden.sheet_state = "hidden"
+    out = io.BytesIO()
+    wb.save(out)
+    job = check_and_commit(as_user(chair_a), city.union_a, out.getvalue())
+    assert job.status == FileJob.Status.DONE
+    assert list(Member.objects.values_list("name", flat=True)) == ["导入会员1"]
