@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.excel import MAX_UPLOAD_BYTES
@@ -15,8 +16,7 @@ from .exports import FULL_FIELDS, ExportFilters
 from .forms import DATE, OrgChoiceField
 from .imports import Layout as FileLayout
 from .imports import read_layout
-from .models import MemberStatus, Organisation
-from .services.members import MEMBER_ORG_KINDS
+from .models import GRASSROOTS_KINDS, UPPER_KINDS, MemberStatus, Organisation
 
 
 class MemberImportForm(forms.Form):
@@ -35,9 +35,11 @@ class MemberImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.too_big = too_big
         self.layout: FileLayout | None = None
+        # Grassroots unions only (branches and groups are named in the file's last column),
+        # so a city-wide account does not get tens of thousands of options.
         unions = access.scope(
             user,
-            Organisation.objects.active().filter(kind__in=MEMBER_ORG_KINDS),
+            Organisation.objects.active().filter(kind__in=GRASSROOTS_KINDS),
             capability="member.edit",
         ).order_by("path")
         self.fields["union"].queryset = unions
@@ -101,8 +103,14 @@ class MemberExportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Federations and unions to choose from; a branch or group only when the register
+        # list sent it (thousands of branches would swamp the list for a city account).
         scope = access.scope(user, Organisation.objects.all(), capability="export")
-        self.fields["organisation"].queryset = scope.order_by("path")
+        selected = self.data.get("organisation") or self.initial.get("organisation")
+        shown = Q(kind__in=UPPER_KINDS | GRASSROOTS_KINDS)
+        if str(selected or "").isdigit():
+            shown |= Q(pk=int(selected))
+        self.fields["organisation"].queryset = scope.filter(shown).order_by("path")
         role = access.primary_role(user)
         if role is not None and "organisation" not in self.initial:
             self.fields["organisation"].initial = role.organisation_id

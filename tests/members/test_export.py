@@ -256,3 +256,10 @@ def test_the_export_costs_the_same_queries_for_few_and_many_members(city, chair_
     few = queries()
     MemberFactory.create_batch(40, organisation=city.branch_a)
     assert queries() == few
+
+
+def test_a_branch_sent_by_the_register_list_narrows_the_export(city, chair_a, people, as_user):
+    client = as_user(chair_a)
+    assert client.get(EXPORT, {"organisation": city.branch_a.pk}).context["count"] == 1
+    response = client.post(EXPORT, {"organisation": city.branch_a.pk})
+    assert names_in(response.content) == {"甲二"}

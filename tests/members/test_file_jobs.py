@@ -159,3 +159,28 @@ def test_the_daily_cleanup_deletes_expired_files_and_fails_stuck_jobs(city, chai
     call_command("cleanup_file_jobs")  # idempotent
     new_export.refresh_from_db()
     assert new_export.file
+
+
+def test_the_to_do_provider_counts_imports_waiting_for_confirmation(city, chair_a, officer_a):
+    from members.views.jobs import todo_file_jobs
+
+    ready = make_job(
+        chair_a,
+        city.union_a,
+        kind="import",
+        name="members.import",
+        params={"stage": "checked"},
+        result={"bad_rows": 0},
+    )
+    ready.file.save("u.xlsx", ContentFile(b"PK"), save=True)
+    make_job(
+        chair_a,
+        city.union_a,
+        kind="import",
+        name="members.import",
+        params={"stage": "checked"},
+        result={"bad_rows": 2},
+    )
+    [item] = todo_file_jobs(chair_a)
+    assert item.count == 1 and item.url == reverse("members:job_list")
+    assert todo_file_jobs(officer_a)[0].count == 0
