@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from members import demo
+from members import demo, demo_people
 
 
 class Command(BaseCommand):
@@ -10,6 +11,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         made = demo.seed_organisations()
         users = demo.seed_users(made)
+        members = demo_people.seed_members(timezone.localdate())
+        self.stdout.write(f"Members added: {members}")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
         for user in users:

@@ -1,0 +1,148 @@
+"""Demo members for seed_demo: about 20,000 people with realistic names and valid IDs.
+
+Deterministic (a seeded random generator), written in bulk, and idempotent: a union that
+already has members is left alone.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+
+from .models import (
+    Education,
+    EmploymentType,
+    Member,
+    MemberStatus,
+    MemberStatusChange,
+    Organisation,
+    OrgKind,
+    WageBase,
+)
+from .validators import parse_resident_id, resident_id_check_char
+
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋"
+    "蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
+    "覃向易田"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国文斌宇浩凯晨婷雪琳欣怡"
+    "佳俊子涵梓轩宏志云飞海燕晓东春梅秋菊冬梅振华永红德胜金凤立新卫东爱民小兵"
+)
+REGIONS = {
+    "420502",
+    "420503",
+    "420504",
+    "420506",
+    "420581",
+    "420571",
+    "420525",
+    "420526",
+    "420527",
+    "420528",
+    "420529",
+    "420582",
+    "420583",
+    "420500",
+}
+MEMBERSHIP_SHARE = Decimal("0.9")  # members per employee in the demo unions
+
+
+def _name(rng: random.Random) -> str:
+    given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.7 else "")
+    return rng.choice(SURNAMES) + given
+
+
+class _Ids:
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.used: set[str] = set()
+
+    def make(self, region: str, female: bool) -> str:
+        while True:
+            born = date(1966, 1, 1) + timedelta(days=self.rng.randrange(0, 38 * 365))
+            seq = self.rng.randrange(0, 500) * 2 + (0 if female else 1)
+            body = f"{region}{born:%Y%m%d}{seq:03d}"
+            number = body + resident_id_check_char(body)
+            if number not in self.used:
+                self.used.add(number)
+                return number
+
+
+def _status(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.08:
+        return MemberStatus.RETAINED
+    if r < 0.10:
+        return MemberStatus.APPLIED
+    if r < 0.115:
+        return MemberStatus.WITHDRAWN
+    if r < 0.125:
+        return MemberStatus.LAPSED
+    return MemberStatus.ACTIVE
+
+
+@transaction.atomic
+def seed_members(today: date) -> int:
+    rng = random.Random(20261124)
+    ids = _Ids(rng)
+    unions = Organisation.objects.filter(
+        kind__in=[OrgKind.GROUP, OrgKind.GRASSROOTS, OrgKind.JOINT_GRASSROOTS], active=True
+    ).order_by("path")
+    created = 0
+    for union in unions:
+        branches = list(union.get_children().filter(kind=OrgKind.BRANCH, active=True))
+        homes = [union, *branches]
+        if Member.objects.filter(organisation__in=homes).exists():
+            continue
+        region = union.region_code if union.region_code in REGIONS else "420500"
+        n = int(union.employees * MEMBERSHIP_SHARE)
+        migrant_share = union.migrant_employees / union.employees if union.employees else 0
+        founded = union.founded_on or date(2005, 1, 1)
+        members, changes, wages = [], [], []
+        for _ in range(n):
+            female = rng.random() < 0.45
+            rid = parse_resident_id(ids.make(region, female))
+            joined = founded + timedelta(days=rng.randrange(0, max(1, (today - founded).days)))
+            status = _status(rng)
+            member = Member(
+                organisation=rng.choice(homes) if branches and rng.random() < 0.6 else union,
+                name=_name(rng),
+                gender=rid.gender,
+                birth_date=rid.birth_date,
+                phone=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
+                education=rng.choice(list(Education.values)),
+                employment_type=rng.choice(list(EmploymentType.values)),
+                is_migrant=rng.random() < migrant_share * 0.8,
+                is_frontline=rng.random() < 0.62,
+                is_manager=rng.random() < 0.08,
+                joined_on=joined,
+                status=status,
+                status_changed_on=joined,
+                wage_base=Decimal(rng.randrange(2600, 15000)) + Decimal(rng.randrange(100)) / 100,
+            )
+            member.set_resident_id(rid.number)
+            members.append(member)
+        Member.objects.bulk_create(members, batch_size=2000)
+        for m in members:
+            changes.append(
+                MemberStatusChange(
+                    member=m,
+                    organisation=m.organisation,
+                    from_status="",
+                    to_status=m.status,
+                    changed_on=m.joined_on,
+                    reason="演示数据",
+                )
+            )
+            wages.append(
+                WageBase(member=m, effective_month=m.joined_on.replace(day=1), amount=m.wage_base)
+            )
+        MemberStatusChange.objects.bulk_create(changes, batch_size=2000)
+        WageBase.objects.bulk_create(wages, batch_size=2000)
+        created += len(members)
+    return created
