@@ -26,7 +26,8 @@ def test_production_settings_pass_the_deploy_check():
     env = {
         **env,
         "DEBUG": "false",
-        "SECRET_KEY": "k" * 30 + "-Zx9#q" + "v" * 30, "FIELD_ENCRYPTION_KEY": "check",
+        "SECRET_KEY": "k" * 30 + "-Zx9#q" + "v" * 30,
+        "FIELD_ENCRYPTION_KEY": "check",
         "ALLOWED_HOSTS": "portal.example.org",
         "READ_DOT_ENV_FILE": "false",
         "DJANGO_SETTINGS_MODULE": "unionportal.settings",
