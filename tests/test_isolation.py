@@ -5,8 +5,9 @@ here: the guard test fails when a new one is missing."""
 import pytest
 from django.urls import reverse
 
-from members.models import Organisation, Role, User
+from members.models import Member, Organisation, Role, User
 
+from .factories import MemberFactory
 from .test_security import all_patterns
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,10 @@ UNION_B_OBJECTS = {
     "members:account_deactivate": lambda city, chair_b: chair_b.pk,
     "members:account_activate": lambda city, chair_b: chair_b.pk,
     "members:role_end": lambda city, chair_b: chair_b.roles.get().pk,
+    "members:member_detail": lambda city, chair_b: MemberFactory(organisation=city.union_b).pk,
+    "members:member_update": lambda city, chair_b: MemberFactory(organisation=city.union_b).pk,
+    "members:member_status": lambda city, chair_b: MemberFactory(organisation=city.branch_b).pk,
+    "members:member_reveal": lambda city, chair_b: MemberFactory(organisation=city.union_b).pk,
 }
 
 
@@ -42,6 +47,11 @@ def snapshot(city, chair_b):
         ),
         list(User.objects.filter(pk=chair_b.pk).values()),
         list(Role.objects.filter(user=chair_b).values()),
+        list(
+            Member.objects.filter(organisation__path__startswith=city.county_b.path)
+            .values()
+            .order_by("pk")
+        ),
     )
 
 
@@ -65,6 +75,11 @@ def test_another_unions_object_is_404_by_get_and_post(
             "on": "2026-01-01",
             "role": "branch_chair",
             "organisation": city.union_a.pk,
+            "to_status": "expelled",
+            "field": "resident_id",
+            "resident_id": "11010519491231002X",
+            "joined_on": "2024-01-01",
+            "version": 0,
         },
     ).status_code in (404, 405)
     assert snapshot(city, chair_b) == before
