@@ -373,3 +373,41 @@ class MemberStatusForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("change", _("Change status")))
+
+
+# --- Transfers and service cards ------------------------------------------------------------
+
+
+class UnionChoiceField(forms.ModelChoiceField):
+    """A union named in full with its code, as people search for it."""
+
+    def label_from_instance(self, obj: Organisation) -> str:
+        return f"{obj.name} · {obj.uscc}" if obj.uscc else obj.name
+
+
+class TransferRequestForm(forms.Form):
+    to_organisation = UnionChoiceField(
+        queryset=Organisation.objects.none(), label=_("Receiving union")
+    )
+    reason = forms.CharField(
+        label=_("Reason for the transfer"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. the member changed jobs to the receiving union's employer."),
+    )
+
+    def __init__(self, *args, allowed, shown, **kwargs):
+        """`allowed`: every union the transfer may go to (what a POST is checked against);
+        `shown`: the few of them offered in the select (a search's matches)."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_organisation"]
+        field.queryset = allowed
+        field.widget.choices = [("", "---------")] + [
+            (org.pk, field.label_from_instance(org)) for org in shown
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("request", _("Request the transfer")))
+
+    def clean_reason(self) -> str:
+        return self.cleaned_data["reason"].strip()

@@ -5,12 +5,25 @@ here: the guard test fails when a new one is missing."""
 import pytest
 from django.urls import reverse
 
-from members.models import Member, Organisation, Role, User
+from members.models import Member, Organisation, Role, Transfer, User
 
-from .factories import MemberFactory
+from .factories import MemberFactory, OrganisationFactory
 from .test_security import all_patterns
 
 pytestmark = pytest.mark.django_db
+
+
+def union_b_transfer(city, chair_b) -> int:
+    """A transfer between union B and another county-B union: both sides outside A's scope."""
+    other = OrganisationFactory(parent=city.county_b, name="夷陵丙公司工会")
+    member = MemberFactory(organisation=city.union_b)
+    return Transfer.objects.create(
+        member=member,
+        from_organisation=city.union_b,
+        to_organisation=other,
+        started_by_side=Transfer.Side.SENDING,
+        reason="调动",
+    ).pk
 
 
 # url name -> how to find union B's object for it (given the city and chair B)
@@ -31,6 +44,10 @@ UNION_B_OBJECTS = {
     "members:member_update": lambda city, chair_b: MemberFactory(organisation=city.union_b).pk,
     "members:member_status": lambda city, chair_b: MemberFactory(organisation=city.branch_b).pk,
     "members:member_reveal": lambda city, chair_b: MemberFactory(organisation=city.union_b).pk,
+    "members:transfer_detail": union_b_transfer,
+    "members:transfer_accept": union_b_transfer,
+    "members:transfer_reject": union_b_transfer,
+    "members:transfer_cancel": union_b_transfer,
 }
 
 
@@ -52,6 +69,7 @@ def snapshot(city, chair_b):
             .values()
             .order_by("pk")
         ),
+        list(Transfer.objects.values().order_by("pk")),
     )
 
 

@@ -6,3 +6,4 @@ One module per area; everything is re-exported here, so callers write
 
 from .members import *  # noqa: F403
 from .organisations import *  # noqa: F403
+from .transfers import *  # noqa: F403
