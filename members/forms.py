@@ -411,3 +411,47 @@ class TransferRequestForm(forms.Form):
 
     def clean_reason(self) -> str:
         return self.cleaned_data["reason"].strip()
+
+
+def _card_number_field(label) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=60,
+        help_text=_("As printed on the card; spaces between groups of digits are ignored."),
+    )
+
+
+class CardIssueForm(forms.Form):
+    number = _card_number_field(_("Card number"))
+    issued_on = forms.DateField(label=_("Issued on"), widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("issue", _("Issue the card")))
+
+    def clean_number(self) -> str:
+        return validators.normalise_card_number(self.cleaned_data["number"])
+
+
+class CardReplaceForm(forms.Form):
+    new_number = _card_number_field(_("Number of the new card"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("replace", _("Replace the card"), css_class="btn-warning"))
+
+    def clean_new_number(self) -> str:
+        return validators.normalise_card_number(self.cleaned_data["new_number"])
+
+
+class CardDateForm(forms.Form):
+    """The day of an activation or a loss report; today when left out."""
+
+    on = forms.DateField(label=_("On"), widget=DATE, required=False)
+
+    def clean_on(self):
+        return self.cleaned_data.get("on") or timezone.localdate()

@@ -5,7 +5,7 @@ here: the guard test fails when a new one is missing."""
 import pytest
 from django.urls import reverse
 
-from members.models import Member, Organisation, Role, Transfer, User
+from members.models import Member, Organisation, Role, ServiceCard, Transfer, User
 
 from .factories import MemberFactory, OrganisationFactory
 from .test_security import all_patterns
@@ -23,6 +23,13 @@ def union_b_transfer(city, chair_b) -> int:
         to_organisation=other,
         started_by_side=Transfer.Side.SENDING,
         reason="调动",
+    ).pk
+
+
+def union_b_card(city, chair_b) -> int:
+    member = MemberFactory(organisation=city.union_b)
+    return ServiceCard.objects.create(
+        member=member, organisation=city.union_b, number=f"ISOL{member.pk:08d}"
     ).pk
 
 
@@ -48,6 +55,10 @@ UNION_B_OBJECTS = {
     "members:transfer_accept": union_b_transfer,
     "members:transfer_reject": union_b_transfer,
     "members:transfer_cancel": union_b_transfer,
+    "members:card_issue": lambda city, chair_b: MemberFactory(organisation=city.union_b).pk,
+    "members:card_activate": union_b_card,
+    "members:card_report_lost": union_b_card,
+    "members:card_replace": union_b_card,
 }
 
 
@@ -70,6 +81,7 @@ def snapshot(city, chair_b):
             .order_by("pk")
         ),
         list(Transfer.objects.values().order_by("pk")),
+        list(ServiceCard.objects.values().order_by("pk")),
     )
 
 

@@ -4,6 +4,7 @@ One module per area; everything is re-exported here, so callers write
 `services.member_register(...)`.
 """
 
+from .cards import *  # noqa: F403
 from .members import *  # noqa: F403
 from .organisations import *  # noqa: F403
 from .transfers import *  # noqa: F403
