@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, cards, organisations, transfers
+from .views import accounts, cards, organisations, rates, transfers
 from .views import members as member_views
 
 app_name = "members"
@@ -50,4 +50,4 @@ urlpatterns = [
     path("system/roles/<int:pk>/end/", accounts.role_end, name="role_end"),
 ]
 urlpatterns += member_views.urlpatterns
-urlpatterns += transfers.urlpatterns + cards.urlpatterns
+urlpatterns += transfers.urlpatterns + cards.urlpatterns + rates.urlpatterns
