@@ -36,15 +36,16 @@ def _card(request: HttpRequest, pk: int) -> ServiceCard:
     return card
 
 
-def _back(request: HttpRequest) -> str:
-    """Back to the list the action was taken from (its filters kept), else the plain list.
-    Card numbers stay out of URLs: they may be a co-issuing bank's account numbers."""
+def _back(request: HttpRequest, default: str = "") -> str:
+    """Back to the page the action was taken from (the list with its filters), else
+    `default` or the plain list. Card numbers stay out of URLs: they may be a co-issuing
+    bank's account numbers."""
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse("members:card_list")
+    return default or reverse("members:card_list")
 
 
 @login_required
@@ -94,7 +95,7 @@ def card_issue(request: HttpRequest, member_pk: int) -> HttpResponse:
                 _("Card %(number)s has been issued to %(name)s.")
                 % {"number": card.number, "name": member.name},
             )
-            return redirect(_back(request))
+            return redirect(_back(request, member.get_absolute_url()))
     held = member.cards.order_by("-issued_on", "-pk")
     return render(
         request, "members/card_issue.html", {"form": form, "member": member, "held": held}
@@ -152,7 +153,7 @@ def card_replace(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Card %(old)s has been replaced by %(new)s.")
                 % {"old": card.number, "new": new.number},
             )
-            return redirect(_back(request))
+            return redirect(_back(request, new.member.get_absolute_url()))
     return render(request, "members/card_replace.html", {"form": form, "card": card})
 
 

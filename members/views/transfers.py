@@ -24,7 +24,7 @@ SHOWN_UNIONS = 50
 
 def _transfers(user: User) -> QuerySet:
     return Transfer.objects.in_scope(user).select_related(
-        "member", "from_organisation", "to_organisation", "requested_by", "decided_by"
+        "member__organisation", "from_organisation", "to_organisation", "requested_by", "decided_by"
     )
 
 
@@ -36,6 +36,8 @@ def _transfer(request: HttpRequest, pk: int) -> Transfer:
 def _allowed_actions(user: User, transfer: Transfer) -> dict[str, bool]:
     is_open = transfer.status == TransferStatus.REQUESTED
     return {
+        # The other side's member is shown by name only; its record stays with its union.
+        "see_member": access.can(user, "view", transfer.member.organisation),
         "decide": is_open and access.can(user, "member.edit", transfer.deciding_organisation),
         "cancel": is_open
         and access.can(user, "member.edit", services.starting_organisation(transfer)),

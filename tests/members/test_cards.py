@@ -216,7 +216,7 @@ def test_issuing_through_the_page(city, officer_a, chair_b, as_user, member_a):
     client = as_user(officer_a)
     assert client.get(url).status_code == 200
     response = client.post(url, {"number": "6222 0000 1111", "issued_on": "2026-03-02"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.url == member_a.get_absolute_url()
     assert ServiceCard.objects.get(member=member_a).number == "622200001111"
     again = client.post(url, {"number": "6222 0000 2222", "issued_on": "2026-03-02"})
     assert again.status_code == 200 and again.context["form"].non_field_errors()

@@ -419,7 +419,7 @@ def test_registering_a_person_held_by_another_union_names_it_and_is_audited(
     assert response.status_code == 200
     page = response.content.decode()
     assert "乙公司工会委员会" in page
-    assert 'data-testid="transfer-request"' not in page  # the transfer pages do not exist yet
+    assert 'data-testid="transfer-request"' in page  # the way to ask that union for them
     assert not Member.objects.filter(name="王五").exists()
     hit = events("member.one_membership_hit").get()
     assert hit.object_pk == str(member_b.pk) and hit.actor == chair_a

@@ -418,6 +418,18 @@ def test_the_detail_is_open_to_both_sides_and_404_to_everyone_else(
         assert as_user(user).get(url).status_code == 404
 
 
+def test_only_the_side_holding_the_member_links_to_the_record(
+    city, chair_a, chair_b, as_user, member_a
+):
+    transfer = send(chair_a, member_a, city.union_b)
+    url = transfer.get_absolute_url()
+    assert b'data-testid="member-link"' in as_user(chair_a).get(url).content
+    assert b'data-testid="member-link"' not in as_user(chair_b).get(url).content
+    services.transfer_accept(actor=chair_b, transfer=transfer)
+    assert b'data-testid="member-link"' not in as_user(chair_a).get(url).content
+    assert b'data-testid="member-link"' in as_user(chair_b).get(url).content
+
+
 @pytest.mark.parametrize("action", ["transfer_accept", "transfer_reject", "transfer_cancel"])
 def test_decisions_are_post_only(city, chair_a, chair_b, as_user, member_a, action):
     transfer = send(chair_a, member_a, city.union_b)
@@ -514,6 +526,35 @@ def test_the_receiving_union_requests_through_the_token(city, chair_b, as_user, 
     transfer.delete()
     client.post(url, {"token": token, "to_organisation": city.county_b.pk, "reason": "x"})
     assert not Transfer.objects.exists()
+
+
+def test_the_one_membership_refusal_leads_to_a_transfer_request(city, chair_b, as_user, member_a):
+    client = as_user(chair_b)
+    refused = client.post(
+        reverse("members:member_create"),
+        {
+            "organisation": city.union_b.pk,
+            "name": member_a.name,
+            "resident_id": member_a.resident_id,
+            "joined_on": "2024-05-06",
+            "status": "active",
+        },
+    )
+    assert refused.status_code == 200
+    link = refused.context["transfer_url"]
+    assert link.startswith(reverse("members:transfer_request") + "?token=")
+    page = client.get(link)
+    assert page.status_code == 200 and page.context["member"] == member_a
+    token = page.context["token"]
+    data = {"token": token, "to_organisation": city.union_b.pk, "reason": "已入职乙公司"}
+    assert client.post(reverse("members:transfer_request"), data).status_code == 302
+    assert Transfer.objects.get().started_by_side == RECEIVING
+
+
+def test_the_member_page_offers_the_transfer_and_the_card(city, chair_a, as_user, member_a):
+    page = as_user(chair_a).get(member_a.get_absolute_url()).content.decode()
+    assert f"{reverse('members:transfer_request')}?member={member_a.pk}" in page
+    assert reverse("members:card_issue", args=[member_a.pk]) in page
 
 
 def test_a_bad_token_gets_a_clear_page_not_a_crash(city, chair_b, as_user):
