@@ -57,7 +57,8 @@ def _copy(table: str, columns: list[str], rows) -> None:
     buf.seek(0)
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
-            f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT text)", buf)
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT text)", buf
+        )
 
 
 def months_back(n: int, today: date | None = None) -> list[date]:
@@ -82,8 +83,10 @@ def build(size: Size, *, log=print) -> None:
         log(f"data set present: {size.label}")
         return
     if have:
-        raise SystemExit(f"the database holds {have} members, not {size.members}: use an "
-                         "empty database for this size")
+        raise SystemExit(
+            f"the database holds {have} members, not {size.members}: use an "
+            "empty database for this size"
+        )
     rng = random.Random(1)
     log(f"building: {size.label}")
     # --- organisations: city > counties/industries > unions > branches ------------------
@@ -111,18 +114,61 @@ def build(size: Size, *, log=print) -> None:
         path = union_paths[union] + _seg(orgs[base + union][2])
         orgs.append([path, 4, 0, "branch", "", f"基准分会{b + 1}", "420502"])
     now = timezone.now().isoformat()
-    _copy("members_organisation",
-          ["path", "depth", "numchild", "kind", "level", "name", "short_name", "uscc",
-           "employer_name", "employer_uscc", "employer_category", "industry_code",
-           "region_code", "employees", "migrant_employees", "has_audit_committee",
-           "has_women_committee", "active", "dissolved_reason", "version"],
-          ([p, d, n, k, lv, name, "", _uscc(i) if k == "grassroots" else "", "", "", "", "",
-            reg, 250 if k == "grassroots" else 0, 75 if k == "grassroots" else 0,
-            "f", "f", "t", "", 0] for i, (p, d, n, k, lv, name, reg) in enumerate(orgs)))
+    _copy(
+        "members_organisation",
+        [
+            "path",
+            "depth",
+            "numchild",
+            "kind",
+            "level",
+            "name",
+            "short_name",
+            "uscc",
+            "employer_name",
+            "employer_uscc",
+            "employer_category",
+            "industry_code",
+            "region_code",
+            "employees",
+            "migrant_employees",
+            "has_audit_committee",
+            "has_women_committee",
+            "active",
+            "dissolved_reason",
+            "version",
+        ],
+        (
+            [
+                p,
+                d,
+                n,
+                k,
+                lv,
+                name,
+                "",
+                _uscc(i) if k == "grassroots" else "",
+                "",
+                "",
+                "",
+                "",
+                reg,
+                250 if k == "grassroots" else 0,
+                75 if k == "grassroots" else 0,
+                "f",
+                "f",
+                "t",
+                "",
+                0,
+            ]
+            for i, (p, d, n, k, lv, name, reg) in enumerate(orgs)
+        ),
+    )
     log(f"  organisations: {len(orgs)}")
     # --- members ----------------------------------------------------------------------
-    homes = list(Organisation.objects.filter(kind__in=["grassroots", "branch"])
-                 .values_list("id", flat=True))
+    homes = list(
+        Organisation.objects.filter(kind__in=["grassroots", "branch"]).values_list("id", flat=True)
+    )
     today = timezone.localdate()
     used: set[str] = set()
 
@@ -138,19 +184,55 @@ def build(size: Size, *, log=print) -> None:
             r = rng.random()
             status = "retained" if r < 0.08 else "active"
             joined = today - timedelta(days=rng.randrange(400, 9000))
-            yield (homes[n % len(homes)], f"会员{n}", crypto.encrypt(number),
-                   crypto.blind_index(number), mask_resident_id(number),
-                   "M" if int(number[16]) % 2 else "F", born, f"13{n % 10**9:09d}",
-                   "", "", "t" if rng.random() < 0.3 else "f",
-                   "t" if rng.random() < 0.6 else "f", "f", joined, status, joined,
-                   f"{rng.randrange(2600, 15000)}.{rng.randrange(100):02d}", 0, now, now)
+            yield (
+                homes[n % len(homes)],
+                f"会员{n}",
+                crypto.encrypt(number),
+                crypto.blind_index(number),
+                mask_resident_id(number),
+                "M" if int(number[16]) % 2 else "F",
+                born,
+                f"13{n % 10**9:09d}",
+                "",
+                "",
+                "t" if rng.random() < 0.3 else "f",
+                "t" if rng.random() < 0.6 else "f",
+                "f",
+                joined,
+                status,
+                joined,
+                f"{rng.randrange(2600, 15000)}.{rng.randrange(100):02d}",
+                0,
+                now,
+                now,
+            )
 
-    _copy("members_member",
-          ["organisation_id", "name", "resident_id_cipher", "resident_id_index",
-           "resident_id_masked", "gender", "birth_date", "phone", "education",
-           "employment_type", "is_migrant", "is_frontline", "is_manager", "joined_on",
-           "status", "status_changed_on", "wage_base", "version", "created_at", "updated_at"],
-          member_rows())
+    _copy(
+        "members_member",
+        [
+            "organisation_id",
+            "name",
+            "resident_id_cipher",
+            "resident_id_index",
+            "resident_id_masked",
+            "gender",
+            "birth_date",
+            "phone",
+            "education",
+            "employment_type",
+            "is_migrant",
+            "is_frontline",
+            "is_manager",
+            "joined_on",
+            "status",
+            "status_changed_on",
+            "wage_base",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+        member_rows(),
+    )
     log(f"  members: {size.members}")
     # --- dues: 12 months for every active member, 95% paid ------------------------------
     with connection.cursor() as cursor:
@@ -164,7 +246,9 @@ def build(size: Size, *, log=print) -> None:
                        CASE WHEN (m.id + %s) %% 20 <> 0 THEN %s::date + 20 END,
                        CASE WHEN (m.id + %s) %% 20 <> 0 THEN 'payroll' ELSE '' END
                 FROM members_member m WHERE m.status = 'active'
-                """, [month, month.month, month, month.month])
+                """,
+                [month, month.month, month, month.month],
+            )
         cursor.execute("ANALYZE")
     log(f"  dues: {size.months} months")
 
