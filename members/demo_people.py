@@ -146,3 +146,70 @@ def seed_members(today: date) -> int:
         WageBase.objects.bulk_create(wages, batch_size=2000)
         created += len(members)
     return created
+
+
+@transaction.atomic
+def seed_cards(today: date) -> int:
+    """Service cards for most current members; most of them activated. Bulk, idempotent."""
+    from .models import CardStatus, ServiceCard
+
+    if ServiceCard.objects.exists():
+        return 0
+    rng = random.Random(7)
+    cards = []
+    members = (
+        Member.objects.current().order_by("id").values_list("id", "organisation_id", "joined_on")
+    )
+    for pk, org, joined in members.iterator(chunk_size=5000):
+        if rng.random() > 0.72:
+            continue
+        issued = max(joined, date(2019, 1, 1)) + timedelta(days=rng.randrange(0, 300))
+        issued = min(issued, today)
+        activated = rng.random() < 0.81
+        cards.append(
+            ServiceCard(
+                member_id=pk,
+                organisation_id=org,
+                number=f"6217{pk:012d}",
+                issued_on=issued,
+                activated_on=min(issued + timedelta(days=rng.randrange(1, 60)), today)
+                if activated
+                else None,
+                status=CardStatus.ACTIVE if activated else CardStatus.ISSUED,
+            )
+        )
+    ServiceCard.objects.bulk_create(cards, batch_size=5000)
+    return len(cards)
+
+
+def seed_transfers(made: dict) -> int:
+    """A few transfers in every state, through the services (as the system)."""
+    from . import services
+    from .models import Transfer
+
+    if Transfer.objects.exists():
+        return 0
+    here, there = made["420502-grassroots"], made["420506-grassroots"]
+    movers = list(Member.objects.active().filter(organisation=here).order_by("id")[:8])
+    back = list(Member.objects.active().filter(organisation=there).order_by("id")[:4])
+    plan = [
+        (movers[0], there, "accept", "调动到夷陵化工工作"),
+        (movers[1], there, "accept", "劳动关系转入新单位"),
+        (movers[2], there, "reject", "本单位尚未接收其劳动关系"),
+        (movers[3], there, "cancel", "本人暂缓调动"),
+        (movers[4], there, None, "随劳动关系转移会籍"),
+        (movers[5], there, None, "跨区调动"),
+        (back[0], here, None, "调入长江电力检修"),
+        (back[1], here, "accept", "调入长江电力检修"),
+    ]
+    for member, to, outcome, reason in plan:
+        transfer = services.transfer_request(
+            actor=None, member=member, to_organisation=to, reason=reason, side="sending"
+        )
+        if outcome == "accept":
+            services.transfer_accept(actor=None, transfer=transfer)
+        elif outcome == "reject":
+            services.transfer_reject(actor=None, transfer=transfer, reason="暂不接收")
+        elif outcome == "cancel":
+            services.transfer_cancel(actor=None, transfer=transfer, reason="转出方撤回")
+    return len(plan)

@@ -12,7 +12,9 @@ class Command(BaseCommand):
         made = demo.seed_organisations()
         users = demo.seed_users(made)
         members = demo_people.seed_members(timezone.localdate())
-        self.stdout.write(f"Members added: {members}")
+        cards = demo_people.seed_cards(timezone.localdate())
+        transfers = demo_people.seed_transfers(made)
+        self.stdout.write(f"Members added: {members}, cards: {cards}, transfers: {transfers}")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
         for user in users:
