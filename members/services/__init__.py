@@ -4,5 +4,7 @@ One module per area; everything is re-exported here, so callers write
 `services.member_register(...)`.
 """
 
+from .dues import *  # noqa: F403
+from .funds import *  # noqa: F403
 from .members import *  # noqa: F403
 from .organisations import *  # noqa: F403
