@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, organisations
+from .views import accounts, dues, organisations
 
 app_name = "members"
 
@@ -48,3 +48,5 @@ urlpatterns = [
     ),
     path("system/roles/<int:pk>/end/", accounts.role_end, name="role_end"),
 ]
+
+urlpatterns += dues.urlpatterns
