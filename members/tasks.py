@@ -52,9 +52,12 @@ def rollup_dues_task(month_iso: str | None = None) -> int:
 
 @shared_task(name="members.tasks.rollup_recent_dues_task")
 def rollup_recent_dues_task() -> int:
-    """The current and the previous month, nightly: a safety net for payment refreshes that
+    """Nightly: bill this month's dues of members who became active since the 1st (a member
+    who joins during a month owes that month; generation skips those already billed), then
+    roll up the previous and the current month -- a safety net for payment refreshes that
     never ran (a lost worker), since most payments land in those two months."""
     this_month = first_of_month(timezone.localdate())
+    generate_dues_task(this_month.isoformat())
     return sum(
         rollup_dues_task(month.isoformat()) for month in (add_months(this_month, -1), this_month)
     )

@@ -26,8 +26,9 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
         "kwargs": {"then_rollup": True},
     },
-    # Nightly at 02:30: roll up the current and the previous month again, so the figures
-    # catch up with payments even if the refresh a payment enqueues was lost.
+    # Nightly at 02:30: bill members who joined since the 1st, then roll up the current and
+    # the previous month again, so the figures catch up with payments even if the refresh a
+    # payment enqueues was lost.
     "dues-rollup-recent": {
         "task": "members.tasks.rollup_recent_dues_task",
         "schedule": crontab(minute=30, hour=2),

@@ -8,10 +8,11 @@ import pytest
 import time_machine
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
 from members import services
 from members.dues import add_months, monthly_dues, parse_month
-from members.models import DuesRecord, MemberStatus, WageBase
+from members.models import DuesRecord, FundRecord, MemberStatus, RemittanceRule, WageBase
 
 from .dues_helpers import MARCH, expected_dues, member, record
 
@@ -135,6 +136,23 @@ def test_dues_are_not_generated_for_a_future_month(city):
     with pytest.raises(ValidationError):
         services.dues_generate(month=date(2026, 4, 1))
     assert services.dues_generate(month=date(2026, 3, 1)) == 1
+
+
+def test_money_can_never_be_negative_even_past_the_services(city):
+    m = member(city.union_a)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        record(m, MARCH, amount="-1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        WageBase.objects.create(member=m, effective_month=MARCH, amount=Decimal("-1"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FundRecord.objects.create(
+            organisation=city.union_a,
+            month=MARCH,
+            payroll=-1,
+            levy=0,
+            retained=0,
+            rule=RemittanceRule.objects.first(),
+        )
 
 
 # --- Payments --------------------------------------------------------------------------------

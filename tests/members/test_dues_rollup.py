@@ -7,6 +7,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+import time_machine
 from celery.schedules import crontab
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
@@ -14,7 +15,7 @@ from django.db import connection, connections
 
 from members import services
 from members.models import DuesRecord, DuesRollup, Organisation, OrgKind
-from members.tasks import generate_dues_task, rollup_dues_task
+from members.tasks import generate_dues_task, rollup_dues_task, rollup_recent_dues_task
 from unionportal.celery import app
 from unionportal.models import JobRun
 
@@ -235,6 +236,15 @@ def test_the_monthly_task_generates_then_rolls_up_and_records_both_runs(city):
         ("generate_dues", "2025-03", JobRun.Status.DONE),
         ("rollup_dues", "2025-03", JobRun.Status.DONE),
     }
+
+
+@time_machine.travel("2025-04-15 02:30 +0800", tick=False)
+def test_the_nightly_task_bills_new_joiners_and_rolls_up_two_months(city, dues):
+    newcomer = member(city.union_a, "10000.00", joined_on=date(2025, 4, 10))
+    assert rollup_recent_dues_task.delay().get() == 2 * Organisation.objects.count()
+    assert DuesRecord.objects.get(member=newcomer).month == APRIL
+    assert rollup_rows(MARCH) == oracle(MARCH) and rollup_rows(APRIL) == oracle(APRIL)
+    assert DuesRollup.objects.get(organisation=city.city, month=APRIL).subtree_members_liable == 7
 
 
 def test_the_beat_schedule_generates_and_rolls_up_on_the_first_at_two(city):
