@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, cards, organisations, rates, transfers
+from .views import accounts, cards, dues, organisations, rates, transfers
 from .views import members as member_views
 
 app_name = "members"
@@ -51,3 +51,4 @@ urlpatterns = [
 ]
 urlpatterns += member_views.urlpatterns
 urlpatterns += transfers.urlpatterns + cards.urlpatterns + rates.urlpatterns
+urlpatterns += dues.urlpatterns

@@ -2,10 +2,25 @@
 by GET and by POST, and union B's row is unchanged. Every URL with an argument must be listed
 here: the guard test fails when a new one is missing."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
-from members.models import Member, Organisation, Role, ServiceCard, Transfer, User
+from members.models import (
+    DuesRecord,
+    FundRecord,
+    Member,
+    Organisation,
+    RemittanceRule,
+    Role,
+    ServiceCard,
+    Transfer,
+    User,
+    WageBase,
+)
+from members.services import fund_record
 
 from .factories import MemberFactory, OrganisationFactory
 from .test_security import all_patterns
@@ -30,6 +45,22 @@ def union_b_card(city, chair_b) -> int:
     member = MemberFactory(organisation=city.union_b)
     return ServiceCard.objects.create(
         member=member, organisation=city.union_b, number=f"ISOL{member.pk:08d}"
+    ).pk
+
+
+def _union_b_member(city, chair_b) -> int:
+    return MemberFactory(organisation=city.union_b).pk
+
+
+def _union_b_fund(city, chair_b) -> int:
+    return fund_record(
+        actor=None, organisation=city.union_b, month=date(2025, 3, 1), payroll=Decimal("1000")
+    ).pk
+
+
+def _union_b_rule(city, chair_b) -> int:
+    return RemittanceRule.objects.create(
+        organisation=city.union_b, effective_from=date(2025, 1, 1), retained_percent=100
     ).pk
 
 
@@ -59,6 +90,11 @@ UNION_B_OBJECTS = {
     "members:card_activate": union_b_card,
     "members:card_report_lost": union_b_card,
     "members:card_replace": union_b_card,
+    "members:dues_member": _union_b_member,
+    "members:dues_member_pay": _union_b_member,
+    "members:dues_wage_base_set": _union_b_member,
+    "members:fund_detail": _union_b_fund,
+    "members:remittance_rule_edit": _union_b_rule,
 }
 
 
@@ -75,11 +111,20 @@ def snapshot(city, chair_b):
         ),
         list(User.objects.filter(pk=chair_b.pk).values()),
         list(Role.objects.filter(user=chair_b).values()),
-        list(
-            Member.objects.filter(organisation__path__startswith=city.county_b.path)
-            .values()
-            .order_by("pk")
-        ),
+        [
+            list(
+                model.objects.filter(**{f"{field}__path__startswith": city.county_b.path})
+                .values()
+                .order_by("pk")
+            )
+            for model, field in (
+                (Member, "organisation"),
+                (WageBase, "member__organisation"),
+                (DuesRecord, "organisation"),
+                (FundRecord, "organisation"),
+                (RemittanceRule, "organisation"),
+            )
+        ],
         list(Transfer.objects.values().order_by("pk")),
         list(ServiceCard.objects.values().order_by("pk")),
     )

@@ -38,9 +38,11 @@ class Result:
         ratio = f"{self.ratio:.2f}x" if self.ratio is not None else "-"
         anchor = f"{self.anchor:.4g} {self.unit}" if self.anchor is not None else "-"
         verdict = {True: "MET", False: "MISSED", None: "INFO"}[self.ok]
-        return (f"{verdict:<6} {self.name}: {self.figure:.4g} {self.unit} | anchor "
-                f"({self.anchor_label}) {anchor} | ratio {ratio} | target {self.target}"
-                + (f" | {self.note}" if self.note else ""))
+        return (
+            f"{verdict:<6} {self.name}: {self.figure:.4g} {self.unit} | anchor "
+            f"({self.anchor_label}) {anchor} | ratio {ratio} | target {self.target}"
+            + (f" | {self.note}" if self.note else "")
+        )
 
     def as_dict(self) -> dict:
         return {**asdict(self), "ratio": self.ratio}
@@ -60,8 +62,9 @@ def timed(fn: Callable[[], object], runs: int, warmup: int = 2) -> float:
 
 def bench_admin() -> User:
     city = Organisation.get_root_nodes().get()
-    user, _ = User.objects.get_or_create(username="bench-admin",
-                                         defaults={"organisation": city, "full_name": "基准"})
+    user, _ = User.objects.get_or_create(
+        username="bench-admin", defaults={"organisation": city, "full_name": "基准"}
+    )
     Role.objects.get_or_create(user=user, organisation=city, role="federation_admin")
     return user
 
@@ -76,7 +79,7 @@ def client_for(user: User) -> Client:
 
 
 def busiest_union() -> Organisation:
-    return (Organisation.objects.filter(kind="grassroots").order_by("path").first())
+    return Organisation.objects.filter(kind="grassroots").order_by("path").first()
 
 
 def list_page(runs: int) -> dict:
