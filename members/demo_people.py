@@ -213,3 +213,89 @@ def seed_transfers(made: dict) -> int:
         elif outcome == "cancel":
             services.transfer_cancel(actor=None, transfer=transfer, reason="转出方撤回")
     return len(plan)
+
+
+def seed_dues(today: date, months: int = 12) -> int:
+    """Twelve months of dues through the real set-based generation, then payments (most paid,
+    the current month partly, a few members six months behind) and the rollups."""
+    from django.db.models import F, Q
+    from django.db.models.functions import Mod
+
+    from .models import DuesRecord
+    from .services.dues import dues_generate, dues_rollup
+
+    if DuesRecord.objects.exists():
+        return 0
+    month = today.replace(day=1)
+    wanted = []
+    for _ in range(months):
+        wanted.append(month)
+        month = (month - timedelta(days=1)).replace(day=1)
+    rows = 0
+    for month in sorted(wanted):
+        rows += dues_generate(month=month)
+    current = today.replace(day=1)
+    seventh_last = sorted(wanted)[-7]
+    for month in wanted:
+        # Paid by payroll on the 20th, except: one member in 20 late that month, the current
+        # month only two thirds so far, and one member in 97 unpaid for the last 7 months
+        # (lapse candidates, never lapsed automatically).
+        unpaid = Q(late=0)
+        if month == current:
+            unpaid |= Q(third=0)
+        if month >= seventh_last:
+            unpaid |= Q(behind=0)
+        (
+            DuesRecord.objects.filter(month=month)
+            .alias(
+                late=Mod(F("member_id") + month.month, 20),
+                third=Mod(F("member_id"), 3),
+                behind=Mod(F("member_id"), 97),
+            )
+            .exclude(unpaid)
+            .update(paid_on=min(month + timedelta(days=19), today), paid_how="payroll")
+        )
+    for month in sorted(wanted):
+        dues_rollup(month=month)
+    return rows
+
+
+def seed_funds(today: date, made: dict) -> int:
+    """The tobacco industry union's own rule (50% upward, the seed's complaint) and a year of
+    payroll and levy records for every grassroots union."""
+    from decimal import Decimal
+
+    from . import services
+    from .models import GRASSROOTS_KINDS, FundRecord, RemittanceRule, RemittanceShare
+
+    if FundRecord.objects.exists():
+        return 0
+    tobacco = made["tobacco"]
+    if not RemittanceRule.objects.filter(organisation=tobacco).exists():
+        services.remittance_rule_save(
+            actor=None,
+            organisation=tobacco,
+            effective_from=date(2020, 1, 1),
+            retained_percent=Decimal("50"),
+            note="烟草行业：基层留成 50%，其余上缴市总工会及省总、全总",
+            shares=[
+                {"level": 2, "percent": Decimal("40"), "label": "市总工会"},
+                {
+                    "level": RemittanceShare.LEVEL_OUTSIDE,
+                    "percent": Decimal("10"),
+                    "label": "省总工会及全总",
+                },
+            ],
+        )
+    count = 0
+    month = today.replace(day=1)
+    months = []
+    for _ in range(12):
+        month = (month - timedelta(days=1)).replace(day=1)
+        months.append(month)
+    for union in Organisation.objects.filter(kind__in=GRASSROOTS_KINDS, active=True):
+        for month in months:
+            payroll = Decimal(union.employees * 6500 + (month.month * 1000))
+            services.fund_record(actor=None, organisation=union, month=month, payroll=payroll)
+            count += 1
+    return count

@@ -14,7 +14,12 @@ class Command(BaseCommand):
         members = demo_people.seed_members(timezone.localdate())
         cards = demo_people.seed_cards(timezone.localdate())
         transfers = demo_people.seed_transfers(made)
-        self.stdout.write(f"Members added: {members}, cards: {cards}, transfers: {transfers}")
+        dues = demo_people.seed_dues(timezone.localdate())
+        funds = demo_people.seed_funds(timezone.localdate(), made)
+        self.stdout.write(
+            f"Members added: {members}, cards: {cards}, transfers: {transfers}, "
+            f"dues records: {dues}, fund records: {funds}"
+        )
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
         for user in users:
