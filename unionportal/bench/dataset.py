@@ -236,7 +236,8 @@ def build(size: Size, *, log=print) -> None:
     log(f"  members: {size.members}")
     # --- dues: 12 months for every active member, 95% paid ------------------------------
     with connection.cursor() as cursor:
-        for month in months_back(size.months, today):
+        # Twelve months ending last month: the current month is left for the generation run.
+        for month in months_back(size.months, today.replace(day=1) - timedelta(days=1)):
             cursor.execute(
                 """
                 INSERT INTO members_duesrecord
