@@ -217,7 +217,8 @@ def _lock_open(transfer: Transfer) -> Transfer:
     if locked.status != TransferStatus.REQUESTED:
         raise ValidationError(
             _("This transfer has already been decided (%(status)s); reload the page.")
-            % {"status": locked.get_status_display()}
+            % {"status": locked.get_status_display()},
+            code="already_decided",
         )
     return locked
 
