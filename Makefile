@@ -54,3 +54,20 @@ check-deploy: install
 
 clean:
 	rm -rf $(VENV) var db.sqlite3
+
+# Benchmarks (performance.md): not tests. The data sets live in their own PostgreSQL
+# databases and are built once; `bench` compares the full set with the smoke set.
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+BENCH_ENV = DJANGO_SETTINGS_MODULE=tests.settings CELERY_BROKER_URL=
+bench-db-%:
+	psql "$(BENCH_PG)/postgres" -qtc "SELECT 1 FROM pg_database WHERE datname='unionportal_bench_$*'" | grep -q 1 \
+	  || psql "$(BENCH_PG)/postgres" -qc "CREATE DATABASE unionportal_bench_$*"
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG)/unionportal_bench_$* $(BIN)/python manage.py migrate --noinput -v0
+
+bench-smoke: install-dev bench-db-small
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG)/unionportal_bench_small $(BIN)/python manage.py bench build --size smoke
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG)/unionportal_bench_small $(BIN)/python manage.py bench measure --size smoke --out var/bench/small.json
+
+bench: bench-smoke bench-db-full
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG)/unionportal_bench_full $(BIN)/python manage.py bench build --size full
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG)/unionportal_bench_full $(BIN)/python manage.py bench measure --size full --small var/bench/small.json --out var/bench/full.json

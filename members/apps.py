@@ -9,9 +9,10 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import signals  # noqa: F401
+        from . import signals, todo  # noqa: F401
         from .models import Organisation, Role, User
 
         auditlog.register(Organisation, exclude_fields=["path", "depth", "numchild", "version"])
         auditlog.register(Role)
         auditlog.register(User, exclude_fields=["password", "last_login"])
+        todo.register()

@@ -126,6 +126,8 @@ def _term(year: int) -> dict:
 
 def _grassroots(parent, codes: Codes, region: str, spec, *, n_branches: int, kind=None):
     employer, category, industry, employees, migrants = spec
+    # The demo city's workforce, scaled so the register holds about 20,000 members.
+    employees, migrants = employees * 6 // 5, migrants * 6 // 5
     founded = 2000 + (codes.n % 20)
     org = _ensure(
         parent,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from crispy_forms.bootstrap import PrependedText
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import access, validators
@@ -205,6 +205,13 @@ def clean_person_name(value: str) -> str:
     return value
 
 
+class BlankTextInput(forms.TextInput):
+    """A text input that never writes its value back into the page."""
+
+    def format_value(self, value):
+        return None
+
+
 class MemberForm(forms.ModelForm):
     """The one member form: the register's pages and the Excel import validate through it."""
 
@@ -214,12 +221,8 @@ class MemberForm(forms.ModelForm):
         max_length=40,
         help_text=_("18 characters; the last may be X. Old 15-digit numbers are converted."),
     )
-    # Longer than the stored 11 digits: "+86 138-0000-0000" is tidied by clean_phone.
-    phone = forms.CharField(
-        label=capfirst(Member._meta.get_field("phone").verbose_name),
-        max_length=20,
-        required=False,
-    )
+    # Typed numbers may carry spaces, hyphens or +86; clean_phone tidies them to 11 digits.
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -259,6 +262,12 @@ class MemberForm(forms.ModelForm):
             self.fields["resident_id"].help_text = _(
                 "Stored as %(masked)s. Leave blank to keep it; type the full number to correct it."
             ) % {"masked": self.instance.resident_id_masked}
+            # Nor the full phone (masked on every screen): blank keeps the stored one too.
+            self.fields["phone"].widget = BlankTextInput(attrs={"autocomplete": "off"})
+            if self.instance.phone:
+                self.fields["phone"].help_text = _(
+                    "Stored as %(masked)s. Leave blank to keep it; type a new number to change it."
+                ) % {"masked": self.instance.phone_masked}
             self.fields["version"].initial = self.instance.version
             del self.fields["status"]  # status changes go through the lifecycle
         self.helper = FormHelper()
@@ -271,7 +280,7 @@ class MemberForm(forms.ModelForm):
             Row(
                 Column("joined_on"),
                 *([Column("status")] if "status" in self.fields else []),
-                Column("wage_base"),
+                Column(PrependedText("wage_base", "¥")),
             ),
             "version",
             Submit("save", _("Save")),
@@ -288,6 +297,8 @@ class MemberForm(forms.ModelForm):
 
     def clean_phone(self) -> str:
         value = self.cleaned_data.get("phone", "")
+        if not value and self.instance.pk:
+            return self.instance.phone
         return validators.normalise_mobile(value) if value else ""
 
     def clean_joined_on(self):
@@ -318,3 +329,129 @@ class MemberForm(forms.ModelForm):
         data = dict(self.cleaned_data)
         data.pop("version", None)
         return data
+
+
+class MemberLookupForm(forms.Form):
+    """Exact lookup by full resident ID or mobile number: posted, so the number never goes
+    into a URL or an access log, and never rendered back into the page."""
+
+    number = forms.CharField(
+        label=_("Full resident ID or mobile number"),
+        max_length=40,
+        widget=BlankTextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_number(self) -> tuple[str, str]:
+        """("resident_id" | "phone", the normalised number)."""
+        value = validators.tidy(self.cleaned_data["number"])
+        if len(value) >= 15:
+            return "resident_id", validators.normalise_resident_id(value)
+        return "phone", validators.normalise_mobile(value)
+
+
+class MemberStatusForm(forms.Form):
+    """A step of the lifecycle; the service decides whether it is allowed."""
+
+    to_status = forms.ChoiceField(label=_("New status"), choices=())
+    on = forms.DateField(label=_("Effective on"), widget=DATE, initial=timezone.localdate)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import REASON_REQUIRED
+
+        allowed = member.allowed_statuses()
+        self.fields["to_status"].choices = [(s, MemberStatus(s).label) for s in allowed]
+        needs_reason = [MemberStatus(s).label for s in allowed if s in REASON_REQUIRED]
+        if needs_reason:
+            self.fields["reason"].help_text = _(
+                "Required when the member becomes: %(statuses)s. E.g. retirement, the "
+                "conversation before a lapse, or the court's decision."
+            ) % {"statuses": ", ".join(str(s) for s in needs_reason)}
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("change", _("Change status")))
+
+
+# --- Transfers and service cards ------------------------------------------------------------
+
+
+class UnionChoiceField(forms.ModelChoiceField):
+    """A union named in full with its code, as people search for it."""
+
+    def label_from_instance(self, obj: Organisation) -> str:
+        return f"{obj.name} · {obj.uscc}" if obj.uscc else obj.name
+
+
+class TransferRequestForm(forms.Form):
+    to_organisation = UnionChoiceField(
+        queryset=Organisation.objects.none(), label=_("Receiving union")
+    )
+    reason = forms.CharField(
+        label=_("Reason for the transfer"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. the member changed jobs to the receiving union's employer."),
+    )
+
+    def __init__(self, *args, allowed, shown, **kwargs):
+        """`allowed`: every union the transfer may go to (what a POST is checked against);
+        `shown`: the few of them offered in the select (a search's matches)."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_organisation"]
+        field.queryset = allowed
+        field.widget.choices = [("", "---------")] + [
+            (org.pk, field.label_from_instance(org)) for org in shown
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("request", _("Request the transfer")))
+
+    def clean_reason(self) -> str:
+        return self.cleaned_data["reason"].strip()
+
+
+def _card_number_field(label) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=60,
+        help_text=_("As printed on the card; spaces between groups of digits are ignored."),
+    )
+
+
+class CardIssueForm(forms.Form):
+    number = _card_number_field(_("Card number"))
+    issued_on = forms.DateField(label=_("Issued on"), widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("issue", _("Issue the card")))
+
+    def clean_number(self) -> str:
+        return validators.normalise_card_number(self.cleaned_data["number"])
+
+
+class CardReplaceForm(forms.Form):
+    new_number = _card_number_field(_("Number of the new card"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("replace", _("Replace the card"), css_class="btn-warning"))
+
+    def clean_new_number(self) -> str:
+        return validators.normalise_card_number(self.cleaned_data["new_number"])
+
+
+class CardDateForm(forms.Form):
+    """The day of an activation or a loss report; today when left out."""
+
+    on = forms.DateField(label=_("On"), widget=DATE, required=False)
+
+    def clean_on(self):
+        return self.cleaned_data.get("on") or timezone.localdate()

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import accounts, imports, jobs, organisations
+from .views import accounts, cards, dues, imports, jobs, organisations, rates, transfers
+from .views import members as member_views
 
 app_name = "members"
 
@@ -48,5 +49,8 @@ urlpatterns = [
     ),
     path("system/roles/<int:pk>/end/", accounts.role_end, name="role_end"),
 ]
+urlpatterns += member_views.urlpatterns
+urlpatterns += transfers.urlpatterns + cards.urlpatterns + rates.urlpatterns
+urlpatterns += dues.urlpatterns
 urlpatterns += imports.urlpatterns
 urlpatterns += jobs.urlpatterns

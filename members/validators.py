@@ -211,3 +211,18 @@ def validate_industry_code(value: str) -> None:
             ),
             code="industry_code",
         )
+
+
+# --- Member service card numbers -----------------------------------------------------------
+
+
+def normalise_card_number(value: str) -> str:
+    """Card numbers (often a co-issuing bank's) as printed: 6 to 32 letters and digits;
+    spaces and hyphens between groups are dropped, letters upper-cased."""
+    number = tidy(value).upper()
+    if not re.fullmatch(r"[0-9A-Z]{6,32}", number):
+        raise ValidationError(
+            _("A card number has 6 to 32 letters and digits, as printed on the card."),
+            code="card_number",
+        )
+    return number

@@ -61,8 +61,9 @@ class RoleFactory(factory.django.DjangoModelFactory):
     active_from = date(2024, 1, 1)
 
 
-def make_resident_id(n: int, born: date = date(1985, 6, 15), female: bool = False,
-                     region: str = "420502") -> str:
+def make_resident_id(
+    n: int, born: date = date(1985, 6, 15), female: bool = False, region: str = "420502"
+) -> str:
     """A valid GB 11643 number: the sequence's parity gives the gender."""
     seq = (n % 500) * 2 + (0 if female else 1)
     body = f"{region}{born:%Y%m%d}{seq:03d}"
@@ -77,8 +78,9 @@ class MemberFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"会员{n}")
     organisation = factory.SubFactory(OrganisationFactory)
-    resident_id = factory.Sequence(lambda n: make_resident_id(n, born=date(1970 + n // 500 % 30,
-                                                                             1 + n % 12, 15)))
+    resident_id = factory.Sequence(
+        lambda n: make_resident_id(n, born=date(1970 + n // 500 % 30, 1 + n % 12, 15))
+    )
     gender = "M"
     birth_date = date(1985, 6, 15)
     joined_on = date(2020, 3, 1)

@@ -2,12 +2,28 @@
 by GET and by POST, and union B's row is unchanged. Every URL with an argument must be listed
 here: the guard test fails when a new one is missing."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
-from members.models import Organisation, Role, User
+from members.models import (
+    DuesRecord,
+    FundRecord,
+    Member,
+    Organisation,
+    RemittanceRule,
+    Role,
+    ServiceCard,
+    Transfer,
+    User,
+    WageBase,
+)
+from members.services import fund_record
 from unionportal.models import FileJob
 
+from .factories import MemberFactory, OrganisationFactory
 from .test_security import all_patterns
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +45,42 @@ def union_b_job(kind: str):
     return make
 
 
+def union_b_transfer(city, chair_b) -> int:
+    """A transfer between union B and another county-B union: both sides outside A's scope."""
+    other = OrganisationFactory(parent=city.county_b, name="夷陵丙公司工会")
+    member = MemberFactory(organisation=city.union_b)
+    return Transfer.objects.create(
+        member=member,
+        from_organisation=city.union_b,
+        to_organisation=other,
+        started_by_side=Transfer.Side.SENDING,
+        reason="调动",
+    ).pk
+
+
+def union_b_card(city, chair_b) -> int:
+    member = MemberFactory(organisation=city.union_b)
+    return ServiceCard.objects.create(
+        member=member, organisation=city.union_b, number=f"ISOL{member.pk:08d}"
+    ).pk
+
+
+def _union_b_member(city, chair_b) -> int:
+    return MemberFactory(organisation=city.union_b).pk
+
+
+def _union_b_fund(city, chair_b) -> int:
+    return fund_record(
+        actor=None, organisation=city.union_b, month=date(2025, 3, 1), payroll=Decimal("1000")
+    ).pk
+
+
+def _union_b_rule(city, chair_b) -> int:
+    return RemittanceRule.objects.create(
+        organisation=city.union_b, effective_from=date(2025, 1, 1), retained_percent=100
+    ).pk
+
+
 # url name -> how to find union B's object for it (given the city and chair B)
 UNION_B_OBJECTS = {
     "members:organisation_detail": lambda city, chair_b: city.union_b.pk,
@@ -48,6 +100,23 @@ UNION_B_OBJECTS = {
     "members:job_detail": union_b_job("export"),
     "members:job_status": union_b_job("export"),
     "members:job_download": union_b_job("export"),
+    "members:member_detail": lambda city, chair_b: MemberFactory(organisation=city.union_b).pk,
+    "members:member_update": lambda city, chair_b: MemberFactory(organisation=city.union_b).pk,
+    "members:member_status": lambda city, chair_b: MemberFactory(organisation=city.branch_b).pk,
+    "members:member_reveal": lambda city, chair_b: MemberFactory(organisation=city.union_b).pk,
+    "members:transfer_detail": union_b_transfer,
+    "members:transfer_accept": union_b_transfer,
+    "members:transfer_reject": union_b_transfer,
+    "members:transfer_cancel": union_b_transfer,
+    "members:card_issue": lambda city, chair_b: MemberFactory(organisation=city.union_b).pk,
+    "members:card_activate": union_b_card,
+    "members:card_report_lost": union_b_card,
+    "members:card_replace": union_b_card,
+    "members:dues_member": _union_b_member,
+    "members:dues_member_pay": _union_b_member,
+    "members:dues_wage_base_set": _union_b_member,
+    "members:fund_detail": _union_b_fund,
+    "members:remittance_rule_edit": _union_b_rule,
 }
 
 
@@ -65,6 +134,22 @@ def snapshot(city, chair_b):
         list(User.objects.filter(pk=chair_b.pk).values()),
         list(Role.objects.filter(user=chair_b).values()),
         list(FileJob.objects.filter(organisation=city.union_b).values().order_by("pk")),
+        [
+            list(
+                model.objects.filter(**{f"{field}__path__startswith": city.county_b.path})
+                .values()
+                .order_by("pk")
+            )
+            for model, field in (
+                (Member, "organisation"),
+                (WageBase, "member__organisation"),
+                (DuesRecord, "organisation"),
+                (FundRecord, "organisation"),
+                (RemittanceRule, "organisation"),
+            )
+        ],
+        list(Transfer.objects.values().order_by("pk")),
+        list(ServiceCard.objects.values().order_by("pk")),
     )
 
 
@@ -88,6 +173,11 @@ def test_another_unions_object_is_404_by_get_and_post(
             "on": "2026-01-01",
             "role": "branch_chair",
             "organisation": city.union_a.pk,
+            "to_status": "expelled",
+            "field": "resident_id",
+            "resident_id": "11010519491231002X",
+            "joined_on": "2024-01-01",
+            "version": 0,
         },
     ).status_code in (404, 405)
     assert snapshot(city, chair_b) == before

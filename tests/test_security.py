@@ -26,7 +26,8 @@ def test_production_settings_pass_the_deploy_check():
     env = {
         **env,
         "DEBUG": "false",
-        "SECRET_KEY": "k" * 30 + "-Zx9#q" + "v" * 30, "FIELD_ENCRYPTION_KEY": "check",
+        "SECRET_KEY": "k" * 30 + "-Zx9#q" + "v" * 30,
+        "FIELD_ENCRYPTION_KEY": "check",
         "ALLOWED_HOSTS": "portal.example.org",
         "READ_DOT_ENV_FILE": "false",
         "DJANGO_SETTINGS_MODULE": "unionportal.settings",
@@ -237,3 +238,17 @@ def test_every_page_but_the_public_ones_needs_a_login(city):
             assert response["Location"].startswith(reverse("login")), name
         checked += 1
     assert checked > 10
+
+
+def test_the_language_switch_turns_the_portal_english_and_back(chair_a, as_user):
+    client = as_user(chair_a)
+    assert "首页" in client.get(reverse("dashboard")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Dashboard" in client.get(reverse("dashboard")).content.decode()
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert "首页" in client.get(reverse("dashboard")).content.decode()
+
+
+def test_an_english_browser_still_gets_chinese_by_default(chair_a, as_user):
+    page = as_user(chair_a).get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "首页" in page.content.decode()

@@ -18,6 +18,21 @@ app.conf.beat_schedule = {
         "task": "unionportal.tasks.heartbeat",
         "schedule": crontab(minute="*/10"),
     },
+    # Dues, 1st of the month at 02:00: create the month's dues records of every active member,
+    # then roll the month up (the task chains the rollup after generating). Both are
+    # idempotent, so a redelivered or hand-run task changes nothing.
+    "dues-monthly": {
+        "task": "members.tasks.generate_dues_task",
+        "schedule": crontab(minute=0, hour=2, day_of_month=1),
+        "kwargs": {"then_rollup": True},
+    },
+    # Nightly at 02:30: bill members who joined since the 1st, then roll up the current and
+    # the previous month again, so the figures catch up with payments even if the refresh a
+    # payment enqueues was lost.
+    "dues-rollup-recent": {
+        "task": "members.tasks.rollup_recent_dues_task",
+        "schedule": crontab(minute=30, hour=2),
+    },
     # Daily at 04:30: delete expired import uploads (full ID numbers) and export files, and
     # fail jobs a lost worker left running (unionportal.jobs.file_jobs_cleanup).
     "cleanup-file-jobs": {

@@ -145,8 +145,14 @@ class RemittanceRule(models.Model):
 
 class RemittanceShare(models.Model):
     """One upward share of a rule. `level` counts up the tree from the grassroots union
-    (1 = the union directly above); LEVEL_OUTSIDE goes to the province and the national
-    federation, outside the city's tree."""
+    (1 = the union directly above, 2 = the one above that, ...); LEVEL_OUTSIDE goes to the
+    province and the national federation, outside the city's tree.
+
+    A level that reaches above the root goes to the root: for a grassroots union directly under
+    the city, level 1 and level 2 both go to the city federation. The retained part and the
+    shares of a rule make exactly 100% (checked by services.remittance_rule_save); each share
+    is rounded to the fen and the rounding remainder stays with the union
+    (members/dues.py divide_levy)."""
 
     LEVEL_OUTSIDE = 99
 

@@ -139,7 +139,6 @@ def _set_wage_base(member: Member, amount: Decimal, month: date) -> None:
     )
 
 
-@transaction.atomic
 def member_register(
     *,
     actor: User | None,
@@ -154,6 +153,8 @@ def member_register(
     if status not in (MemberStatus.APPLIED, MemberStatus.ACTIVE):
         raise ValidationError({"status": _("A new member is either applying or active.")})
     rid = parse_resident_id(resident_id)
+    # The city-wide check runs before the write's transaction: a refusal rolls that back, and
+    # the audit row of the hit must survive the refusal (security.md G1).
     check_one_membership(actor=actor, number=rid.number, for_organisation=organisation)
     member = Member(
         organisation=organisation,
@@ -168,18 +169,45 @@ def member_register(
     try:
         with transaction.atomic():
             member.save()
+            _record_status(
+                member, actor=actor, from_status="", on=member.joined_on, reason=_("Registered")
+            )
+            if member.wage_base:
+                _set_wage_base(member, member.wage_base, member.joined_on)
     except IntegrityError:
         # Someone registered the same person a moment ago: the constraint is the last word.
         check_one_membership(actor=actor, number=rid.number, for_organisation=organisation)
         raise
-    _record_status(member, actor=actor, from_status="", on=member.joined_on, reason=_("Registered"))
-    if member.wage_base:
-        _set_wage_base(member, member.wage_base, member.joined_on)
     return member
 
 
-@transaction.atomic
 def member_update(
+    *,
+    actor: User | None,
+    member: Member,
+    version: int | None = None,
+    resident_id: str = "",
+    organisation: Organisation | None = None,
+    **fields,
+) -> Member:
+    if resident_id and member.is_current:
+        # Before the write's transaction, so the audit row of a hit survives the refusal.
+        if actor is not None:
+            access.require(actor, "member.edit", member.organisation)
+        number = parse_resident_id(resident_id).number
+        check_one_membership(actor=actor, number=number, exclude=member)
+    return _member_update(
+        actor=actor,
+        member=member,
+        version=version,
+        resident_id=resident_id,
+        organisation=organisation,
+        **fields,
+    )
+
+
+@transaction.atomic
+def _member_update(
     *,
     actor: User | None,
     member: Member,
@@ -232,8 +260,27 @@ def member_update(
     return locked
 
 
-@transaction.atomic
 def member_change_status(
+    *, actor: User | None, member: Member, to_status: str, on: date | None = None, reason: str = ""
+) -> Member:
+    if to_status == MemberStatus.APPLIED and to_status in TRANSITIONS.get(member.status, ()):
+        # Rejoining: checked before the write's transaction, so the audit row of a hit
+        # survives the refusal; the check inside repeats it under the lock.
+        if actor is not None:
+            access.require(actor, "member.edit", member.organisation)
+        check_one_membership(
+            actor=actor,
+            number=member.resident_id,
+            exclude=member,
+            for_organisation=member.organisation,
+        )
+    return _member_change_status(
+        actor=actor, member=member, to_status=to_status, on=on, reason=reason
+    )
+
+
+@transaction.atomic
+def _member_change_status(
     *, actor: User | None, member: Member, to_status: str, on: date | None = None, reason: str = ""
 ) -> Member:
     locked = Member.objects.select_for_update().get(pk=member.pk)

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from members import demo
+from members import demo, demo_people
 
 
 class Command(BaseCommand):
@@ -10,6 +11,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         made = demo.seed_organisations()
         users = demo.seed_users(made)
+        members = demo_people.seed_members(timezone.localdate())
+        cards = demo_people.seed_cards(timezone.localdate())
+        transfers = demo_people.seed_transfers(made)
+        dues = demo_people.seed_dues(timezone.localdate())
+        funds = demo_people.seed_funds(timezone.localdate(), made)
+        self.stdout.write(
+            f"Members added: {members}, cards: {cards}, transfers: {transfers}, "
+            f"dues records: {dues}, fund records: {funds}"
+        )
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
         for user in users:
