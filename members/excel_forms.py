@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.excel import MAX_UPLOAD_BYTES
 
 from . import access
-from .exports import FULL_FIELDS, ExportFilters
-from .forms import DATE, OrgChoiceField
+from .exports import FULL_FIELDS
+from .forms import OrgChoiceField
 from .imports import Layout as FileLayout
 from .imports import read_layout
-from .models import GRASSROOTS_KINDS, UPPER_KINDS, MemberStatus, Organisation
+from .models import GRASSROOTS_KINDS, Organisation
 
 
 class MemberImportForm(forms.Form):
@@ -75,15 +74,9 @@ class MemberImportForm(forms.Form):
 
 
 class MemberExportForm(forms.Form):
-    YES_NO_ANY = [("", _("Any")), ("1", _("Yes")), ("0", _("No"))]
+    """What an export adds to the register list's filters: full numbers, for the roles with
+    export_sensitive only, with the reason that goes into the audit log (security.md F3)."""
 
-    organisation = OrgChoiceField(queryset=Organisation.objects.none(), label=_("Union"))
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    migrant = forms.ChoiceField(label=_("Migrant worker"), choices=YES_NO_ANY, required=False)
-    frontline = forms.ChoiceField(label=_("Frontline worker"), choices=YES_NO_ANY, required=False)
-    joined_from = forms.DateField(label=_("Joined from"), required=False, widget=DATE)
-    joined_to = forms.DateField(label=_("Joined to"), required=False, widget=DATE)
-    q = forms.CharField(label=_("Name"), required=False, max_length=60)
     full_fields = forms.MultipleChoiceField(
         label=_("Export in full"),
         choices=[
@@ -103,57 +96,19 @@ class MemberExportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # Federations and unions to choose from; a branch or group only when the register
-        # list sent it (thousands of branches would swamp the list for a city account).
-        scope = access.scope(user, Organisation.objects.all(), capability="export")
-        selected = self.data.get("organisation") or self.initial.get("organisation")
-        shown = Q(kind__in=UPPER_KINDS | GRASSROOTS_KINDS)
-        if str(selected or "").isdigit():
-            shown |= Q(pk=int(selected))
-        self.fields["organisation"].queryset = scope.filter(shown).order_by("path")
-        role = access.primary_role(user)
-        if role is not None and "organisation" not in self.initial:
-            self.fields["organisation"].initial = role.organisation_id
-        self.fields["status"].choices = [
-            ("", _("Current members")),
-            *MemberStatus.choices,
-            ("all", _("All statuses")),
-        ]
         self.sensitive = access.can(user, "export.sensitive")
         if not self.sensitive:
             del self.fields["full_fields"]
             del self.fields["reason"]
         self.helper = FormHelper()
         self.helper.form_tag = False
-        rows = [
-            Row(Column("organisation", css_class="col-md-6"), Column("status")),
-            Row(Column("migrant"), Column("frontline"), Column("joined_from"), Column("joined_to")),
-            "q",
-        ]
-        if self.sensitive:
-            rows += ["full_fields", "reason"]
-        self.helper.layout = Layout(*rows, Submit("export", _("Export Excel")))
+        self.helper.disable_csrf = True
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("joined_from"), data.get("joined_to")
-        if start and end and start > end:
-            self.add_error("joined_to", _("The end date is before the start date."))
         if data.get("full_fields") and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Give the reason for exporting full numbers."))
         return data
-
-    def filters(self) -> ExportFilters:
-        data = self.cleaned_data
-        return ExportFilters(
-            organisation=data["organisation"],
-            status=data.get("status") or "",
-            migrant=data.get("migrant") or "",
-            frontline=data.get("frontline") or "",
-            joined_from=data.get("joined_from"),
-            joined_to=data.get("joined_to"),
-            q=(data.get("q") or "").strip(),
-        )
 
     def chosen_full_fields(self) -> tuple[str, ...]:
         chosen = self.cleaned_data.get("full_fields") or ()

@@ -1,6 +1,7 @@
 """The member register as Excel (architecture.md "Excel", security.md F1 and F3).
 
 `member_rows` yields the rows; unionportal.excel.write_xlsx writes them (style.md rule 10).
+The rows are the register list's, filtered and sorted by the same parameters.
 Resident IDs and phones are masked by default: the stored mask needs no decryption. Full
 values only for the export_sensitive capability with a written reason, and every export
 writes an audit row with its row count and fields.
@@ -11,8 +12,6 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -25,7 +24,8 @@ from unionportal.excel import Column, write_xlsx
 from unionportal.models import FileJob
 
 from . import access, crypto
-from .models import CURRENT_STATUSES, Member, Organisation, User
+from .filters import MemberFilter
+from .models import Member, Organisation, User
 from .spreadsheets import (
     EDUCATION_LABELS,
     EMPLOYMENT_LABELS,
@@ -34,7 +34,7 @@ from .spreadsheets import (
     STATUS_LABELS,
     YES,
 )
-from .validators import mask_mobile, parse_resident_id
+from .validators import mask_mobile
 
 SHEET_TITLE = "会员名册"
 EXPORT_COLUMNS = [
@@ -61,73 +61,32 @@ JOB_NAME = "members.export"
 Progress = Callable[[int], None]
 
 
-@dataclass
-class ExportFilters:
-    """The register list's filters (the same GET parameters): organisation subtree, status
-    ("" = current members, "all", or one status), migrant and frontline ("1"/"0"), joined
-    from/to, and q (a name, or a full resident ID number)."""
-
-    organisation: Organisation
-    status: str = ""
-    migrant: str = ""
-    frontline: str = ""
-    joined_from: date | None = None
-    joined_to: date | None = None
-    q: str = ""
-
-    def as_params(self) -> dict:
-        return {
-            "organisation": self.organisation.pk,
-            "status": self.status,
-            "migrant": self.migrant,
-            "frontline": self.frontline,
-            "joined_from": self.joined_from.isoformat() if self.joined_from else "",
-            "joined_to": self.joined_to.isoformat() if self.joined_to else "",
-            "q": self.q,
-        }
-
-    @classmethod
-    def from_params(cls, params: dict, organisation: Organisation) -> ExportFilters:
-        def day(value: str) -> date | None:
-            return date.fromisoformat(value) if value else None
-
-        return cls(
-            organisation=organisation,
-            status=params.get("status", ""),
-            migrant=params.get("migrant", ""),
-            frontline=params.get("frontline", ""),
-            joined_from=day(params.get("joined_from", "")),
-            joined_to=day(params.get("joined_to", "")),
-            q=params.get("q", ""),
-        )
+# The register list's filters (members.filters.MemberFilter), taken over as they are: the
+# export is the list the user is looking at, in full.
+FILTER_PARAMS = ("q", "union", "status", "is_migrant", "is_frontline", "joined_from", "joined_to")
+SORT_PARAM = "sort"
 
 
-def member_export_queryset(user: User, filters: ExportFilters) -> QuerySet:
-    """The members the export covers: the user's scope, narrowed by the list's filters."""
-    qs = Member.objects.in_scope(user, capability="export").filter(
-        organisation__path__startswith=filters.organisation.path
-    )
-    if filters.status == "all":
-        pass
-    elif filters.status:
-        qs = qs.filter(status=filters.status)
-    else:
-        qs = qs.filter(status__in=CURRENT_STATUSES)
-    if filters.migrant in ("0", "1"):
-        qs = qs.filter(is_migrant=filters.migrant == "1")
-    if filters.frontline in ("0", "1"):
-        qs = qs.filter(is_frontline=filters.frontline == "1")
-    if filters.joined_from:
-        qs = qs.filter(joined_on__gte=filters.joined_from)
-    if filters.joined_to:
-        qs = qs.filter(joined_on__lte=filters.joined_to)
-    q = filters.q.strip()
-    if q:
-        try:
-            qs = qs.with_resident_id(parse_resident_id(q).number)
-        except ValidationError:
-            qs = qs.filter(name__icontains=q)
-    return qs
+def filter_params(data) -> dict[str, str]:
+    """The list's filter and sort parameters from a GET or POST, as plain strings (JSON-safe,
+    so a job can keep them)."""
+    return {k: str(data.get(k)) for k in (*FILTER_PARAMS, SORT_PARAM) if data.get(k)}
+
+
+def member_filter(user: User, params: dict) -> MemberFilter:
+    """The register's own filter over the members the user may export."""
+    members = Member.objects.in_scope(user, capability="export").select_related("organisation")
+    return MemberFilter(params, queryset=members, user=user)
+
+
+def export_organisation(user: User, member_filter: MemberFilter) -> Organisation | None:
+    """The organisation an export is recorded against: the union filtered on, else the top
+    of the user's export scope."""
+    union = member_filter.form.cleaned_data.get("union") if member_filter.is_valid() else None
+    if union is not None:
+        return union
+    paths = access.scope_paths(user, "export")
+    return Organisation.objects.filter(path=paths[0]).first() if paths else None
 
 
 _COLUMNS = (
@@ -157,11 +116,8 @@ def member_rows(queryset: QuerySet, *, full_fields: tuple[str, ...] = ()) -> Ite
     full_phone = "phone" in full_fields
     columns = [c for c in _COLUMNS if full_id or c != "resident_id_cipher"]
     education, employment = EDUCATION_LABELS, EMPLOYMENT_LABELS
-    rows = (
-        queryset.order_by("organisation__path", "name", "id")
-        .values_list(*columns)
-        .iterator(chunk_size=CHUNK)
-    )
+    # The list's order (the filter sorts; name then id by default).
+    rows = queryset.values_list(*columns).iterator(chunk_size=CHUNK)
     for r in rows:
         if full_id:
             org, name, _masked, cipher, *rest = r
@@ -196,33 +152,39 @@ def export_filename(organisation: Organisation, full: bool = False) -> str:
 def member_export(
     *,
     actor: User,
-    filters: ExportFilters,
+    organisation: Organisation,
+    params: dict,
     target,
     full_fields: tuple[str, ...] = (),
     reason: str = "",
     progress: Progress | None = None,
     job: FileJob | None = None,
 ) -> int:
-    """Write the register to `target` (a path or binary file) and audit it. Raises
-    PermissionDenied before writing anything when the actor may not export this scope."""
-    organisation = filters.organisation
+    """Write the register, filtered by the list's `params`, to `target` (a path or binary
+    file) and audit it against `organisation`. Raises PermissionDenied before writing anything
+    when the actor may not export there, ValidationError for filters that do not hold."""
     access.require(actor, "export", organisation)
     full_fields = tuple(f for f in FULL_FIELDS if f in full_fields)
     if full_fields:
         access.require(actor, "export.sensitive", organisation)
         if not reason.strip():
             raise ValidationError({"reason": _("Give the reason for exporting full numbers.")})
-    rows = member_rows(member_export_queryset(actor, filters), full_fields=full_fields)
+    found = member_filter(actor, params)
+    if not found.is_valid():
+        raise ValidationError(_("The filters are not valid; open the export from the register."))
+    union = found.form.cleaned_data.get("union")
+    if union is not None and not union.path.startswith(organisation.path):
+        raise PermissionDenied
+    rows = member_rows(found.qs, full_fields=full_fields)
     written = write_xlsx([(SHEET_TITLE, EXPORT_COLUMNS, rows)], target, progress=progress)
-    fields = [c.title for c in EXPORT_COLUMNS]
     audit_event(
         organisation,
         "member.export",
         actor=actor,
         rows=written,
-        fields=fields,
+        fields=[c.title for c in EXPORT_COLUMNS],
         masked=[f for f in FULL_FIELDS if f not in full_fields],
-        filters={k: v for k, v in filters.as_params().items() if v},
+        filters={k: v for k, v in params.items() if k != "q"},
         job=job.pk if job else None,
     )
     if full_fields:
@@ -242,21 +204,26 @@ def member_export(
 
 
 def export_job_create(
-    *, actor: User, filters: ExportFilters, full_fields: tuple[str, ...], reason: str
+    *,
+    actor: User,
+    organisation: Organisation,
+    params: dict,
+    full_fields: tuple[str, ...],
+    reason: str,
 ) -> FileJob:
-    access.require(actor, "export", filters.organisation)
+    access.require(actor, "export", organisation)
     if full_fields:
-        access.require(actor, "export.sensitive", filters.organisation)
+        access.require(actor, "export.sensitive", organisation)
     return FileJob.objects.create(
         kind=FileJob.Kind.EXPORT,
         name=JOB_NAME,
         created_by=actor,
-        organisation=filters.organisation,
+        organisation=organisation,
         params={
-            "filters": filters.as_params(),
+            "filters": params,
             "full_fields": list(full_fields),
             "reason": reason.strip(),
-            "filename": export_filename(filters.organisation, full=bool(full_fields)),
+            "filename": export_filename(organisation, full=bool(full_fields)),
         },
     )
 
@@ -264,25 +231,25 @@ def export_job_create(
 def export_job_run(job: FileJob, *, actor: User) -> int:
     """Build the job's file. The actor is checked again here (security.md D8): a task may run
     long after the request, or be called with ids that were never checked."""
+    full_fields = tuple(job.params.get("full_fields", ()))
     try:
         if actor.pk != job.created_by_id or not actor.is_active:
             raise PermissionDenied
         access.require(actor, "export", job.organisation)
-        full_fields = tuple(job.params.get("full_fields", ()))
         if full_fields:
             access.require(actor, "export.sensitive", job.organisation)
     except PermissionDenied:
         job.mark(FileJob.Status.FAILED, error=_("You may no longer export this union's members."))
         raise
-    filters = ExportFilters.from_params(job.params.get("filters", {}), job.organisation)
-    total = member_export_queryset(actor, filters).count()
-    job.mark(FileJob.Status.RUNNING, total=total, done=0)
+    params = job.params.get("filters", {})
+    job.mark(FileJob.Status.RUNNING, total=member_filter(actor, params).qs.count(), done=0)
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     try:
         written = member_export(
             actor=actor,
-            filters=filters,
+            organisation=job.organisation,
+            params=params,
             target=path,
             full_fields=full_fields,
             reason=job.params.get("reason", ""),

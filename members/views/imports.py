@@ -7,7 +7,7 @@ from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +24,6 @@ from unionportal.models import FileJob
 from .. import access, exports, imports
 from ..excel_forms import MemberExportForm, MemberImportForm
 from ..tasks import export_members_task, import_check_task, import_members_task
-from .common import apply_service_errors
 from .jobs import job_message, own_job
 
 # --- Import ---------------------------------------------------------------------------------
@@ -152,34 +151,36 @@ def import_commit(request: HttpRequest, job_pk: int) -> HttpResponse:
 @sensitive_post_parameters("reason")
 @login_required
 def member_export(request: HttpRequest) -> HttpResponse:
+    """The register list's export button leads here with the list's filters in the query
+    string; the page shows what they match and posts them back to start the export."""
     user = request.user
     access.require(user, "export")
-    if request.method != "POST":
-        # The register list links here with its filters in the query string.
-        form = MemberExportForm(request.GET or None, user=user)
-        count = None
-        if form.is_bound and form.is_valid():
-            count = exports.member_export_queryset(user, form.filters()).count()
-        return render(request, "members/member_export.html", {"form": form, "count": count})
-    form = MemberExportForm(request.POST, user=user)
-    if request.POST.getlist("full_fields") and not form.sensitive:
-        raise PermissionDenied
-    if form.is_valid():
-        filters = form.filters()
-        full_fields = form.chosen_full_fields()
-        if full_fields:
-            access.require(user, "export.sensitive", filters.organisation)
-        reason = form.cleaned_data.get("reason", "")
-        count = exports.member_export_queryset(user, filters).count()
-        try:
+    data = request.POST if request.method == "POST" else request.GET
+    params = exports.filter_params(data)
+    found = exports.member_filter(user, params)
+    form = MemberExportForm(request.POST if request.method == "POST" else None, user=user)
+    valid = found.is_valid()
+    count = found.qs.count() if valid else None
+    if request.method == "POST":
+        if request.POST.getlist("full_fields") and not form.sensitive:
+            raise PermissionDenied
+        if valid and form.is_valid():
+            organisation = exports.export_organisation(user, found)
+            if organisation is None:
+                raise PermissionDenied
+            full_fields = form.chosen_full_fields()
+            if full_fields:
+                access.require(user, "export.sensitive", organisation)
+            reason = form.cleaned_data.get("reason", "")
             if count <= exports.INLINE_ROWS:
-                return _export_now(request, filters, full_fields, reason)
+                return _export_now(request, organisation, params, full_fields, reason)
             job = exports.export_job_create(
-                actor=user, filters=filters, full_fields=full_fields, reason=reason
+                actor=user,
+                organisation=organisation,
+                params=params,
+                full_fields=full_fields,
+                reason=reason,
             )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
             transaction.on_commit(lambda: export_members_task.delay(job.pk, user.pk), robust=True)
             messages.info(
                 request,
@@ -190,17 +191,26 @@ def member_export(request: HttpRequest) -> HttpResponse:
                 % {"n": f"{count:,}"},
             )
             return redirect("members:job_detail", pk=job.pk)
-    return render(request, "members/member_export.html", {"form": form, "count": None})
+    return render(
+        request,
+        "members/member_export.html",
+        {"filter": found, "form": form, "count": count, "inline_rows": exports.INLINE_ROWS},
+    )
 
 
-def _export_now(request, filters, full_fields, reason) -> HttpResponse:
+def _export_now(request, organisation, params, full_fields, reason) -> HttpResponse:
     out = BytesIO()
     exports.member_export(
-        actor=request.user, filters=filters, target=out, full_fields=full_fields, reason=reason
+        actor=request.user,
+        organisation=organisation,
+        params=params,
+        target=out,
+        full_fields=full_fields,
+        reason=reason,
     )
     response = HttpResponse(out.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(
-        exports.export_filename(filters.organisation, full=bool(full_fields))
+        exports.export_filename(organisation, full=bool(full_fields))
     )
     response["Cache-Control"] = "no-store, private"
     return response
