@@ -291,3 +291,12 @@ def run_all(*, size: str, runs: int, small: dict | None, log=print) -> list[Resu
 
 # Measurements that other modules add (the Excel export and import).
 EXTRA_MEASUREMENTS: list[Callable[..., list[Result]]] = []
+
+
+def _excel(**kwargs) -> list[Result]:
+    from .excel import measure_excel  # it imports this module, so only once it is loaded
+
+    return measure_excel(**kwargs)
+
+
+EXTRA_MEASUREMENTS.append(_excel)
