@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
 from .models import JobRun
@@ -35,8 +34,8 @@ def run_recorded(task: str, work: Callable[[], int], *, argument: str = "") -> J
 # --- File jobs: keep personal data on disk no longer than needed ----------------------------
 
 # An uploaded member file holds full ID numbers in clear: once imported it is deleted at once
-# (members.imports); an abandoned one goes after a day. Export files go a week after they were
-# made; the job and its counts stay.
+# (members.imports); an abandoned one goes after a day, with the preview's rows. Export files
+# go a week after they were made; the job and its counts stay.
 IMPORT_UPLOAD_DAYS = 1
 EXPORT_FILE_DAYS = 7
 # A job still running after this lost its worker (the task time limit is 1 hour).
@@ -52,11 +51,30 @@ def file_jobs_cleanup(now=None) -> int:
 
     now = now or timezone.now()
     touched = 0
-    expired = FileJob.objects.exclude(file="").filter(
-        Q(kind=FileJob.Kind.IMPORT, created_at__lt=now - timedelta(days=IMPORT_UPLOAD_DAYS))
-        | Q(kind=FileJob.Kind.EXPORT, created_at__lt=now - timedelta(days=EXPORT_FILE_DAYS))
+    # Imports: the upload (full ID numbers) and the preview's rows (names) go; the counts and
+    # the error report stay.
+    old_imports = (
+        FileJob.objects.filter(
+            kind=FileJob.Kind.IMPORT,
+            created_at__lt=now - timedelta(days=IMPORT_UPLOAD_DAYS),
+        )
+        .exclude(status=FileJob.Status.RUNNING)
+        .exclude(params__has_key="purged")
     )
-    for job in expired.exclude(status=FileJob.Status.RUNNING):
+    for job in old_imports:
+        had_file = bool(job.file)
+        if had_file:
+            job.file.delete(save=False)
+        job.result = {k: v for k, v in (job.result or {}).items() if k != "preview"}
+        job.params = {**job.params, "purged": True, "file_expired": had_file}
+        job.save(update_fields=["file", "result", "params"])
+        touched += 1
+    old_exports = (
+        FileJob.objects.exclude(file="")
+        .filter(kind=FileJob.Kind.EXPORT, created_at__lt=now - timedelta(days=EXPORT_FILE_DAYS))
+        .exclude(status=FileJob.Status.RUNNING)
+    )
+    for job in old_exports:
         job.file.delete(save=False)
         job.params = {**job.params, "file_expired": True}
         job.save(update_fields=["file", "params"])

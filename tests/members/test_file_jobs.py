@@ -135,7 +135,13 @@ def test_the_daily_cleanup_deletes_expired_files_and_fails_stuck_jobs(city, chai
     now = timezone.now()
     old_export = finished_export(chair_a, city.union_a)
     new_export = finished_export(chair_a, city.union_a)
-    old_upload = make_job(chair_a, city.union_a, kind="import", name="members.import")
+    old_upload = make_job(
+        chair_a,
+        city.union_a,
+        kind="import",
+        name="members.import",
+        result={"rows": 1, "preview": [{"row": 2, "cells": ["张三"], "bad": []}]},
+    )
     old_upload.file.save("u.xlsx", ContentFile(b"PK ids in clear"), save=True)
     stuck = make_job(chair_a, city.union_a, status="running")
     FileJob.objects.filter(pk=old_export.pk).update(created_at=now - timedelta(days=8))
@@ -149,6 +155,7 @@ def test_the_daily_cleanup_deletes_expired_files_and_fails_stuck_jobs(city, chai
     for job in (old_export, new_export, old_upload, stuck):
         job.refresh_from_db()
     assert not old_export.file and not old_upload.file and not old_path.exists()
+    assert old_upload.result == {"rows": 1}  # the names in the preview are gone too
     assert new_export.file
     assert stuck.status == FileJob.Status.FAILED
     client = as_user(chair_a)
