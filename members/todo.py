@@ -17,6 +17,26 @@ def transfers_to_decide(user) -> list[TodoItem]:
     return [TodoItem(label=_("Transfers waiting for my decision"), count=count, url=url)]
 
 
+def imports_to_confirm(user) -> list[TodoItem]:
+    """Member files checked without errors and waiting for the user's confirmation."""
+    from unionportal.models import FileJob
+
+    count = (
+        FileJob.objects.of(user)
+        .filter(
+            kind=FileJob.Kind.IMPORT,
+            status=FileJob.Status.PENDING,
+            params__stage="checked",
+            result__bad_rows=0,
+        )
+        .exclude(file="")
+        .count()
+    )
+    url = reverse("members:job_list")
+    return [TodoItem(label=_("Imports waiting for my confirmation"), count=count, url=url)]
+
+
 def register() -> None:
-    if transfers_to_decide not in PROVIDERS:
-        PROVIDERS.append(transfers_to_decide)
+    for provider in (transfers_to_decide, imports_to_confirm):
+        if provider not in PROVIDERS:
+            PROVIDERS.append(provider)

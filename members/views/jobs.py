@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET
 
 from unionportal.excel import XLSX_CONTENT_TYPE, content_disposition
 from unionportal.models import FileJob
-from unionportal.reporting.todo import TodoItem
 
 from .. import access
 
@@ -120,25 +119,6 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     )
     response["Cache-Control"] = "no-store, private"
     return response
-
-
-def todo_file_jobs(user) -> list[TodoItem]:
-    """Dashboard to-do provider (for unionportal.reporting.todo.PROVIDERS): imports checked
-    without errors and waiting for the user's confirmation."""
-    waiting = (
-        FileJob.objects.of(user)
-        .filter(
-            kind=FileJob.Kind.IMPORT,
-            status=FileJob.Status.PENDING,
-            params__stage="checked",
-            result__bad_rows=0,
-        )
-        .exclude(file="")
-        .count()
-    )
-    return [
-        TodoItem(_("Imports waiting for your confirmation"), waiting, reverse("members:job_list"))
-    ]
 
 
 urlpatterns = [

@@ -169,7 +169,7 @@ def test_the_daily_cleanup_deletes_expired_files_and_fails_stuck_jobs(city, chai
 
 
 def test_the_to_do_provider_counts_imports_waiting_for_confirmation(city, chair_a, officer_a):
-    from members.views.jobs import todo_file_jobs
+    from members.todo import imports_to_confirm
 
     ready = make_job(
         chair_a,
@@ -188,6 +188,20 @@ def test_the_to_do_provider_counts_imports_waiting_for_confirmation(city, chair_
         params={"stage": "checked"},
         result={"bad_rows": 2},
     )
-    [item] = todo_file_jobs(chair_a)
+    [item] = imports_to_confirm(chair_a)
     assert item.count == 1 and item.url == reverse("members:job_list")
-    assert todo_file_jobs(officer_a)[0].count == 0
+    assert imports_to_confirm(officer_a)[0].count == 0
+
+
+def test_the_dashboard_lists_an_import_waiting_for_confirmation(city, chair_a, as_user):
+    job = make_job(
+        chair_a,
+        city.union_a,
+        kind="import",
+        name="members.import",
+        params={"stage": "checked"},
+        result={"bad_rows": 0},
+    )
+    job.file.save("u.xlsx", ContentFile(b"PK"), save=True)
+    page = as_user(chair_a).get(reverse("dashboard")).content.decode()
+    assert reverse("members:job_list") in page
