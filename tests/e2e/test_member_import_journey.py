@@ -62,7 +62,15 @@ def test_a_chair_imports_members_after_fixing_a_bad_row(
     page.get_by_test_id("import-confirm").click()
     expect(page.get_by_test_id("import-result")).to_be_visible()
     expect(page.get_by_test_id("import-created")).to_have_text("3")
-    # LEAD: then open the member list and find them
+
+    # The chair finds the imported members in the register, masked.
+    page.get_by_role("link", name=re.compile("会员名册|Member register")).click()
+    page.locator("input[name=q]").fill(rows[1]["name"])
+    page.locator("input[name=q]").press("Enter")
+    table = page.locator("table")
+    expect(table).to_contain_text(rows[1]["name"])
+    expect(table).to_contain_text(rows[1]["resident_id"][:6] + "********")
+    expect(page.locator("body")).not_to_contain_text(rows[1]["resident_id"])
 
 
 def test_the_progress_bar_follows_a_long_export_and_offers_the_file(
