@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from . import access, validators
 from .models import ALLOWED_PARENTS, Member, MemberStatus, Organisation, OrgKind, RoleName, User
 from .services.members import MEMBER_ORG_KINDS
+from .services.organisations import ORG_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -28,25 +29,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "kind",
-            "level",
-            "name",
-            "short_name",
-            "uscc",
-            "employer_name",
-            "employer_uscc",
-            "employer_category",
-            "industry_code",
-            "region_code",
-            "employees",
-            "migrant_employees",
-            "founded_on",
-            "term_start",
-            "term_end",
-            "has_audit_committee",
-            "has_women_committee",
-        ]
+        fields = list(ORG_FIELDS)
         widgets = {"founded_on": DATE, "term_start": DATE, "term_end": DATE}
 
     def __init__(self, *args, parent: Organisation | None = None, **kwargs):

@@ -34,7 +34,12 @@ from unionportal.models import FileJob
 from . import access, crypto
 from .forms import MemberForm
 from .models import Member, MemberStatusChange, Organisation, User, WageBase
-from .services.members import MEMBER_ORG_KINDS, _require_member_org, first_of_month
+from .services.members import (
+    MEMBER_FIELDS,
+    MEMBER_ORG_KINDS,
+    _require_member_org,
+    first_of_month,
+)
 from .spreadsheets import (
     COLUMNS_BY_FIELD,
     EXAMPLE_MARK,
@@ -242,18 +247,7 @@ def _display(column: ImportColumn, cell) -> str:
 # --- The check ------------------------------------------------------------------------------
 
 
-WRITTEN_FIELDS = (
-    "name",
-    "phone",
-    "education",
-    "employment_type",
-    "is_migrant",
-    "is_frontline",
-    "is_manager",
-    "joined_on",
-    "status",
-    "wage_base",
-)
+WRITTEN_FIELDS = (*MEMBER_FIELDS, "status")
 
 
 class CleanRow(NamedTuple):
