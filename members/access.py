@@ -52,6 +52,14 @@ CAPABILITIES: dict[str, set[str]] = {
     },
     "audit.read": {R.AUDITOR},
     "jobs.view": {R.FEDERATION_ADMIN},
+    # congress sessions, delegates, motions, suggestions, reviewed items
+    "congress.manage": {
+        R.FEDERATION_ADMIN,
+        R.FEDERATION_STAFF,
+        R.UNION_STAFF,
+        R.BRANCH_CHAIR,
+        R.BRANCH_OFFICER,
+    },
 }
 
 # Which kinds of organisation each role may be held at.
