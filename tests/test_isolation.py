@@ -8,6 +8,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from congress.models import (
+    CongressSession,
+    Delegate,
+    Motion,
+    MotionEvent,
+    ReviewedItem,
+    Suggestion,
+)
 from members.models import (
     DuesRecord,
     FundRecord,
@@ -117,7 +125,37 @@ UNION_B_OBJECTS = {
     "members:dues_wage_base_set": _union_b_member,
     "members:fund_detail": _union_b_fund,
     "members:remittance_rule_edit": _union_b_rule,
+    # congress (union B's session, its delegates, motion and suggestion)
+    "congress:session_detail": lambda city, chair_b: _union_b_congress(city)["session"],
+    "congress:session_attendance": lambda city, chair_b: _union_b_congress(city)["session"],
+    "congress:delegate_add": lambda city, chair_b: _union_b_congress(city)["session"],
+    "congress:motion_create": lambda city, chair_b: _union_b_congress(city)["session"],
+    "congress:session_register": lambda city, chair_b: _union_b_congress(city)["session"],
+    "congress:session_register_export": lambda city, chair_b: _union_b_congress(city)["session"],
+    "congress:item_create": lambda city, chair_b: _union_b_congress(city)["session"],
+    "congress:delegate_remove": lambda city, chair_b: _union_b_congress(city)["delegate"],
+    "congress:motion_detail": lambda city, chair_b: _union_b_congress(city)["motion"],
+    "congress:motion_act": lambda city, chair_b: _union_b_congress(city)["motion"],
+    "congress:suggestion_evaluate": lambda city, chair_b: _union_b_congress(city)["suggestion"],
 }
+
+
+def _union_b_congress(city) -> dict[str, int]:
+    from congress import services as congress_services
+    from tests.congress.helpers import make_delegates, make_motion, make_session
+
+    session = make_session(city.union_b)
+    delegates = make_delegates(session, 4)
+    motion = make_motion(session, delegates)
+    suggestion = congress_services.suggestion_create(
+        actor=None, submitter=delegates[0].member, title="t", body="b"
+    )
+    return {
+        "session": session.pk,
+        "delegate": delegates[3].pk,
+        "motion": motion.pk,
+        "suggestion": suggestion.pk,
+    }
 
 
 def test_every_url_with_an_argument_is_in_the_isolation_list():
@@ -149,6 +187,10 @@ def snapshot(city, chair_b):
             )
         ],
         list(Transfer.objects.values().order_by("pk")),
+        [
+            list(model.objects.values().order_by("pk"))
+            for model in (CongressSession, Delegate, Motion, MotionEvent, Suggestion, ReviewedItem)
+        ],
         list(ServiceCard.objects.values().order_by("pk")),
     )
 
