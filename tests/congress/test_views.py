@@ -401,3 +401,60 @@ def test_list_pages_cost_the_same_at_two_sizes(
         services.suggestion_create(actor=None, submitter=delegates[1].member, title="a", body="b")
     with django_assert_num_queries(len(small)):
         client.get(url)
+
+
+def test_a_delegate_without_motions_is_removed_and_a_proposer_stays(as_user, chair_a, world):
+    client = as_user(chair_a)
+    spare, proposer = world["delegates"][3], world["delegates"][0]
+    data = {"session": world["session"].pk}
+    response = client.post(reverse("congress:delegate_remove", args=[spare.pk]), data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("congress:session_detail", args=[world["session"].pk])
+    assert not Delegate.objects.filter(pk=spare.pk).exists()
+    client.post(reverse("congress:delegate_remove", args=[proposer.pk]), data)
+    assert Delegate.objects.filter(pk=proposer.pk).exists()
+
+
+def test_bad_action_input_changes_nothing(as_user, chair_a, world):
+    motion = world["motion"]
+    client = as_user(chair_a)
+    url = reverse("congress:motion_act", args=[motion.pk])
+    for data in (
+        {"action": "explode"},
+        {"action": "review", "version": "x"},
+        {"action": "verdict", "verdict": "thrilled"},
+        {"action": "merge", "merged_into": "abc"},
+    ):
+        assert client.post(url, data).status_code == 302
+    motion.refresh_from_db()
+    assert motion.status == "submitted"
+    assert motion.events.count() == 1
+
+
+def test_a_negative_benefit_is_refused_on_the_form(as_user, chair_a, world):
+    s = world["suggestion"]
+    response = as_user(chair_a).post(
+        reverse("congress:suggestion_evaluate", args=[s.pk]),
+        {"adopted": "1", "reason": "可行", "benefit": "-5"},
+    )
+    assert response.status_code == 200
+    s.refresh_from_db()
+    assert s.status == "received"
+
+
+def test_attendance_above_the_delegates_is_refused(as_user, chair_a, world):
+    session = world["session"]
+    client = as_user(chair_a)
+    for bad in ("31", "-1", "many"):
+        client.post(
+            reverse("congress:session_attendance", args=[session.pk]), {"delegates_present": bad}
+        )
+    session.refresh_from_db()
+    assert session.delegates_present is None
+
+
+def test_every_step_is_audited(world):
+    from auditlog.models import LogEntry
+
+    services.motion_start_review(actor=None, motion=world["motion"])
+    assert LogEntry.objects.filter(additional_data__event="motion.transition").count() == 1
