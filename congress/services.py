@@ -237,7 +237,11 @@ def composition(
             _("Women"),
             women,
             total,
-            f"≥ {women_share}% − {rule.women_tolerance_percent}",
+            _("≥ %(min)s%% (women are %(share)s%% of the members)")
+            % {
+                "min": max(Decimal(0), women_share - rule.women_tolerance_percent),
+                "share": women_share,
+            },
             women_ok,
         ),
     ]
@@ -278,6 +282,10 @@ def motion_submit(
         errors.setdefault("cosigners", []).append(
             _("A motion needs at least %(n)s co-signers besides the proposer.")
             % {"n": rule.min_cosigners}
+        )
+    if session.motions.filter(title=title).exists():
+        errors.setdefault("title", []).append(
+            _("This session already has a motion with this title: merge them at the review.")
         )
     if errors:
         raise ValidationError(errors)

@@ -108,7 +108,7 @@ def test_motions_are_taken_only_inside_the_collection_window(city):
     with pytest.raises(ValidationError):
         services.motion_submit(**kwargs, today=session.collection_closes + timedelta(days=1))
     services.motion_submit(**kwargs, today=session.collection_opens)
-    services.motion_submit(**kwargs, today=session.collection_closes)
+    services.motion_submit(**{**kwargs, "title": "t2"}, today=session.collection_closes)
     assert list(session.motions.values_list("number", flat=True)) == [1, 2]
 
 
@@ -405,3 +405,13 @@ def test_a_suggestion_is_evaluated_once_with_a_reason(city, staff_user):
     assert s.status == "adopted" and s.benefit == Decimal("1200.50")
     with pytest.raises(ValidationError):
         services.suggestion_evaluate(actor=staff_user, suggestion=s, adopted=False, reason="x")
+
+
+def test_the_same_title_twice_in_a_session_is_refused(city):
+    session = make_session(city.union_a)
+    d = make_delegates(session, 3)
+    make_motion(session, d, title="班车")
+    with pytest.raises(ValidationError) as exc:
+        make_motion(session, d, title="班车")
+    assert "title" in exc.value.error_dict
+    make_motion(make_session(city.union_a, number=2), title="班车")  # another session may
