@@ -118,6 +118,24 @@ class SessionForm(forms.Form):
         )
 
 
+class SessionUpdateForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    collection_opens = forms.DateField(label=_("Motions collected from"), widget=DATE)
+    collection_closes = forms.DateField(label=_("Motions collected until"), widget=DATE)
+    delegates_expected = forms.IntegerField(
+        label=_("Delegates expected"), min_value=1, max_value=100000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Row(Column("kind"), Column("held_on")),
+            Row(Column("collection_opens"), Column("collection_closes")),
+            "delegates_expected",
+        )
+
+
 class AttendanceForm(forms.Form):
     delegates_present = forms.IntegerField(label=_("Delegates present"), min_value=0)
 

@@ -129,6 +129,40 @@ def session_create(
 
 
 @transaction.atomic
+def session_update(
+    *,
+    actor,
+    session: CongressSession,
+    kind: str,
+    held_on: date,
+    collection_opens: date,
+    collection_closes: date,
+    delegates_expected: int,
+) -> None:
+    if collection_closes < collection_opens:
+        raise ValidationError(
+            {"collection_closes": _("The collection cannot close before it opens.")}
+        )
+    if session.delegates_present is not None and delegates_expected < session.delegates_present:
+        raise ValidationError(
+            {"delegates_expected": _("Fewer delegates than the attendance recorded.")}
+        )
+    changes = {}
+    for field, value in (
+        ("kind", kind),
+        ("held_on", held_on),
+        ("collection_opens", collection_opens),
+        ("collection_closes", collection_closes),
+        ("delegates_expected", delegates_expected),
+    ):
+        if getattr(session, field) != value:
+            changes[field] = [str(getattr(session, field)), str(value)]
+            setattr(session, field, value)
+    session.save()
+    audit_event(session, "congress.session_update", actor=actor, changes=changes)
+
+
+@transaction.atomic
 def session_record_attendance(*, actor, session: CongressSession, present: int) -> None:
     if present > session.delegates_expected:
         raise ValidationError(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sessions/", views.session_list, name="session_list"),
     path("sessions/new/", views.session_create, name="session_create"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/edit/", views.session_update, name="session_update"),
     path("sessions/<int:pk>/attendance/", views.session_attendance, name="session_attendance"),
     path("sessions/<int:pk>/delegates/", views.delegate_add, name="delegate_add"),
     path("sessions/<int:pk>/motions/new/", views.motion_create, name="motion_create"),

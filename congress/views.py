@@ -32,6 +32,7 @@ from .forms import (
     MotionForm,
     RuleForm,
     SessionForm,
+    SessionUpdateForm,
     SuggestionForm,
 )
 from .models import (
@@ -141,6 +142,22 @@ def session_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The session has been created."))
             return redirect(session)
     return render(request, "congress/session_form.html", {"form": form})
+
+
+@login_required
+def session_update(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk, capability=MANAGE)
+    fields = ("kind", "held_on", "collection_opens", "collection_closes", "delegates_expected")
+    form = SessionUpdateForm(request.POST or None, initial={f: getattr(session, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(actor=request.user, session=session, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect(session)
+    return render(request, "congress/session_form.html", {"form": form, "session": session})
 
 
 @login_required

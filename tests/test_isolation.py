@@ -127,6 +127,7 @@ UNION_B_OBJECTS = {
     "members:remittance_rule_edit": _union_b_rule,
     # congress (union B's session, its delegates, motion and suggestion)
     "congress:session_detail": lambda city, chair_b: _union_b_congress(city)["session"],
+    "congress:session_update": lambda city, chair_b: _union_b_congress(city)["session"],
     "congress:session_attendance": lambda city, chair_b: _union_b_congress(city)["session"],
     "congress:delegate_add": lambda city, chair_b: _union_b_congress(city)["session"],
     "congress:motion_create": lambda city, chair_b: _union_b_congress(city)["session"],

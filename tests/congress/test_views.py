@@ -108,6 +108,7 @@ def _object_urls(world):
     s, m = world["session"].pk, world["motion"].pk
     return [
         reverse("congress:session_detail", args=[s]),
+        reverse("congress:session_update", args=[s]),
         reverse("congress:delegate_add", args=[s]),
         reverse("congress:motion_create", args=[s]),
         reverse("congress:session_register", args=[s]),
@@ -458,3 +459,29 @@ def test_every_step_is_audited(world):
 
     services.motion_start_review(actor=None, motion=world["motion"])
     assert LogEntry.objects.filter(additional_data__event="motion.transition").count() == 1
+
+
+def test_a_session_is_edited_and_bad_dates_are_refused(as_user, officer_a, world):
+    session = world["session"]
+    url = reverse("congress:session_update", args=[session.pk])
+    client = as_user(officer_a)
+    data = {
+        "kind": "assembly",
+        "held_on": "2026-03-25",
+        "collection_opens": "2026-03-01",
+        "collection_closes": "2026-02-01",
+        "delegates_expected": 35,
+    }
+    assert client.post(url, data).status_code == 200
+    session.refresh_from_db()
+    assert session.delegates_expected == 30
+    assert client.post(url, {**data, "collection_closes": "2026-03-25"}).status_code == 302
+    session.refresh_from_db()
+    assert (session.kind, session.delegates_expected) == ("assembly", 35)
+    services.session_record_attendance(actor=None, session=session, present=30)
+    assert (
+        client.post(
+            url, {**data, "collection_closes": "2026-03-25", "delegates_expected": 29}
+        ).status_code
+        == 200
+    )
