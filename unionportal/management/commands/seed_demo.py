@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from congress import demo as congress_demo
 from members import demo, demo_people
 
 
@@ -20,6 +21,9 @@ class Command(BaseCommand):
             f"Members added: {members}, cards: {cards}, transfers: {transfers}, "
             f"dues records: {dues}, fund records: {funds}"
         )
+        # The domain apps build on the members; each seeds itself, idempotently.
+        for label, seed in (("congress", congress_demo.seed),):
+            self.stdout.write(f"{label}: {seed(timezone.localdate())} rows added")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
         for user in users:
