@@ -30,6 +30,7 @@ from .models import (
     ReliefCap,
     ReliefDecision,
     ReliefPayment,
+    ReliefProof,
     ReliefStatus,
 )
 
@@ -118,6 +119,16 @@ def categorise(
 def net_per_capita(*, annual_income: Decimal, rigid_costs: Decimal, household_size: int) -> Decimal:
     """Net income per person and month: (income - rigid costs) / people / 12."""
     return _money((annual_income - rigid_costs) / household_size / 12)
+
+
+@transaction.atomic
+def rule_add(*, actor, model, **data):
+    """A new row of a rule table (rules change by adding a newer effective-from row)."""
+    if actor is not None and not access.can(actor, "rules.edit"):
+        raise PermissionDenied
+    row = model.objects.create(**data)
+    audit_event(row, "welfare.rule_add", actor=actor)
+    return row
 
 
 # --- Hardship files ------------------------------------------------------------------------
@@ -532,6 +543,19 @@ def relief_pay(
     return app
 
 
+@transaction.atomic
+def proof_add(
+    *, actor, application: ReliefApplication, title: str, upload, content_type: str
+) -> ReliefProof:
+    proof = ReliefProof(
+        application=application, title=title, content_type=content_type, uploaded_by=actor
+    )
+    proof.file.save(upload.name, upload, save=False)
+    proof.save()
+    audit_event(application, "relief.proof_add", actor=actor, title=title)
+    return proof
+
+
 def relief_awaiting(user):
     """Applications waiting for this user's review or approval."""
     qs = ReliefApplication.objects.all()
@@ -611,6 +635,24 @@ def campaign_set_budget(*, actor, campaign: Campaign, budget, reason: str) -> Ca
         reason=reason,
     )
     return c
+
+
+def campaigns_spent(ids: list[int]) -> dict[int, Decimal]:
+    """Spent per campaign in two queries, for lists."""
+    spent: dict[int, Decimal] = {}
+    relief = (
+        ReliefApplication.objects.filter(campaign_id__in=ids, status__in=COUNTED)
+        .values("campaign_id")
+        .annotate(s=Sum("amount_approved"))
+    )
+    visits = (
+        CondolenceVisit.objects.filter(campaign_id__in=ids)
+        .values("campaign_id")
+        .annotate(s=Sum("amount"))
+    )
+    for row in [*relief, *visits]:
+        spent[row["campaign_id"]] = spent.get(row["campaign_id"], Decimal("0")) + row["s"]
+    return spent
 
 
 def campaign_figures(campaign: Campaign) -> dict:
