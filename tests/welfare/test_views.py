@@ -444,3 +444,86 @@ def test_exports_are_scoped_and_masked(as_user, city, chair_a, chair_b, member_a
         assert "乙会员" not in text
     wb = load_workbook(io.BytesIO(relief.content))
     assert wb.active.max_row == 2
+
+
+# --- Permission matrix ----------------------------------------------------------------------
+
+PERSONAS = ["admin_user", "staff_user", "county_user", "chair_a", "officer_a", "chair_b"]
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("welfare:relief_create", [200, 200, 200, 200, 200, 200]),
+        ("welfare:file_create", [200, 200, 200, 200, 200, 200]),
+        ("welfare:visit_create", [200, 200, 200, 200, 200, 200]),
+        ("welfare:campaign_create", [200, 200, 200, 200, 200, 200]),
+        ("welfare:relief_export", [200, 200, 200, 200, 200, 200]),
+    ],
+)
+def test_create_pages_by_role(request, as_user, auditor_user, name, expected):
+    got = [as_user(request.getfixturevalue(p)).get(reverse(name)).status_code for p in PERSONAS]
+    assert got == expected
+    assert as_user(auditor_user).get(reverse(name)).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        # admin, staff, county A, chair A, officer A, chair B
+        ("welfare:relief_detail", [200, 200, 200, 200, 200, 404]),
+        ("welfare:relief_update", [200, 200, 200, 200, 200, 404]),
+    ],
+)
+def test_a_union_a_draft_by_role(request, as_user, chair_a, member_a, name, expected):
+    app = draft(member_a, chair_a)
+    got = [
+        as_user(request.getfixturevalue(p)).get(reverse(name, args=[app.pk])).status_code
+        for p in PERSONAS
+    ]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "name, data, expected",
+    [
+        # who may review a submitted case of union A (admin approves only; chairs submit)
+        ("welfare:relief_review", {"income_verification": "ok"}, [403, 302, 302, 403, 403, 404]),
+        ("welfare:relief_reject", {"reason": "no"}, [302, 302, 302, 403, 403, 404]),
+    ],
+)
+def test_deciding_a_submitted_case_by_role(
+    request, as_user, chair_a, member_a, name, data, expected
+):
+    got = []
+    for persona in PERSONAS:
+        app = submitted(MemberFactory(organisation=member_a.organisation), chair_a)
+        user = request.getfixturevalue(persona)
+        got.append(as_user(user).post(reverse(name, args=[app.pk]), data).status_code)
+    assert got == expected
+
+
+def test_member_pages_show_masked_ids_only(as_user, chair_a, member_a):
+    services.file_open(actor=chair_a, member=member_a, year=2026, household_size=1)
+    services.visit_record(
+        actor=chair_a,
+        member=member_a,
+        occasion="birthday",
+        visited_on=date(2026, 5, 1),
+        in_cash=False,
+        amount="100",
+        visitors="x",
+    )
+    draft(member_a, chair_a)
+    client = as_user(chair_a)
+    hf = member_a.hardship_files.get()
+    for url in (
+        reverse("welfare:relief_list"),
+        reverse("welfare:file_list"),
+        reverse("welfare:visit_list"),
+        reverse("welfare:file_detail", args=[hf.pk]),
+        reverse("welfare:relief_detail", args=[member_a.relief.get().pk]),
+    ):
+        content = client.get(url).content
+        assert member_a.resident_id_masked.encode() in content
+        assert member_a.resident_id.encode() not in content
