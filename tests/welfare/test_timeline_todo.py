@@ -47,3 +47,16 @@ def test_the_dashboard_lists_relief_to_review_and_files_due(
     assert reverse("welfare:file_list") + "?due=1" in content
     chair_page = as_user(chair_a).get(reverse("dashboard")).content.decode()
     assert "?status=submitted" not in chair_page
+
+
+def test_the_daily_task_records_the_files_due(chair_a, county_user, member_a):
+    from unionportal.models import JobRun
+    from welfare.tasks import files_due_for_review
+
+    f = services.file_open(actor=chair_a, member=member_a, year=2026, household_size=2)
+    services.file_set_status(actor=chair_a, hardship_file=f, to_status="submitted")
+    services.file_set_status(
+        actor=county_user, hardship_file=f, to_status="approved", today=date(2025, 1, 1)
+    )
+    files_due_for_review.delay()
+    assert JobRun.objects.get(task="welfare_files_due_for_review").rows == 1

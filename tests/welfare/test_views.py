@@ -527,3 +527,50 @@ def test_member_pages_show_masked_ids_only(as_user, chair_a, member_a):
         content = client.get(url).content
         assert member_a.resident_id_masked.encode() in content
         assert member_a.resident_id.encode() not in content
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _add_rows(city, chair_a, admin_user, n):
+    for i in range(n):
+        m = MemberFactory(organisation=city.union_a)
+        services.file_open(actor=chair_a, member=m, year=2026, household_size=1)
+        c = services.campaign_create(
+            actor=admin_user,
+            organisation=city.city,
+            name=f"c{i}",
+            kind="custom",
+            year=2026,
+            budget="10000",
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2026, 12, 31),
+        )
+        services.visit_record(
+            actor=chair_a,
+            member=m,
+            occasion="birthday",
+            visited_on=date(2026, 5, 1),
+            in_cash=False,
+            amount="100",
+            visitors="x",
+            campaign=c,
+        )
+
+
+@pytest.mark.parametrize(
+    "name", ["welfare:visit_list", "welfare:file_list", "welfare:campaign_list"]
+)
+def test_lists_cost_the_same_at_two_sizes(as_user, city, chair_a, admin_user, name):
+    client = as_user(chair_a)
+    _add_rows(city, chair_a, admin_user, 2)
+    client.get(reverse(name))
+    small = _queries(client, reverse(name))
+    _add_rows(city, chair_a, admin_user, 5)
+    assert _queries(client, reverse(name)) == small
