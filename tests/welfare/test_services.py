@@ -455,3 +455,21 @@ def test_a_campaign_budget_cannot_be_overspent_until_an_admin_raises_it(
     figures = services.campaign_figures(campaign)
     assert figures["spent"] == Decimal("1100") and figures["remaining"] == Decimal("900")
     assert figures["people"] == 1 and figures["enterprises"] == 1
+
+
+def test_a_failure_mid_approval_leaves_nothing_half_written(
+    monkeypatch, chair_a, county_user, staff_user, member_a
+):
+    app = on_notice(member_a, chair_a, county_user)
+
+    def boom(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ReliefPayment.objects, "create", boom)
+    with pytest.raises(RuntimeError):
+        services.relief_approve(
+            actor=staff_user, application=app, amount_approved="10", today=AFTER
+        )
+    app.refresh_from_db()
+    assert app.status == S.ON_NOTICE and app.amount_approved is None
+    assert not app.decisions.filter(action="approve").exists()

@@ -574,3 +574,15 @@ def test_lists_cost_the_same_at_two_sizes(as_user, city, chair_a, admin_user, na
     small = _queries(client, reverse(name))
     _add_rows(city, chair_a, admin_user, 5)
     assert _queries(client, reverse(name)) == small
+
+
+def test_the_ledger_covers_the_period_asked_for(as_user, chair_a, member_a):
+    with time_machine.travel(date(2026, 3, 2)):
+        draft(member_a, chair_a)
+    with time_machine.travel(date(2026, 6, 2)):
+        draft(member_a, chair_a)
+        client = as_user(chair_a)
+        march = client.get(reverse("welfare:relief_export") + "?start=2026-03-01&end=2026-03-31")
+        everything = client.get(reverse("welfare:relief_export") + "?start=2026-01-01")
+    assert load_workbook(io.BytesIO(march.content)).active.max_row == 2
+    assert load_workbook(io.BytesIO(everything.content)).active.max_row == 3
