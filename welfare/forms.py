@@ -170,7 +170,7 @@ class FileForm(_Helper, forms.Form):
         label=_("Schooling costs per year"), max_digits=12, decimal_places=2, min_value=0
     )
     household_notes = forms.CharField(
-        label=_("Household members and incomes"), widget=forms.Textarea, required=False
+        label=_("Other notes on the household"), widget=forms.Textarea, required=False
     )
     causes = forms.CharField(label=_("Causes of hardship"), widget=forms.Textarea)
     accident = forms.BooleanField(label=_("Disaster, accident or major illness"), required=False)
@@ -189,6 +189,42 @@ class FileForm(_Helper, forms.Form):
 
     def clean_member(self):
         return find_member(self.members, self.cleaned_data.get("member"))
+
+
+class HouseholdRowForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60, required=False)
+    relation = forms.CharField(label=_("Relation"), max_length=30, required=False)
+    annual_income = forms.DecimalField(
+        label=_("Income per year"), max_digits=12, decimal_places=2, min_value=0, required=False
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name") and not data.get("relation"):
+            self.add_error("relation", _("Say how this person is related to the worker."))
+        if not data.get("name") and (data.get("relation") or data.get("annual_income")):
+            self.add_error("name", _("Enter the name."))
+        return data
+
+
+HouseholdFormSet = forms.formset_factory(HouseholdRowForm, extra=2, max_num=20)
+
+
+def household_rows(formset) -> list[dict] | None:
+    """The filled rows of a valid household formset; None when none is filled (the form's
+    household income then stands)."""
+    rows = [
+        {
+            "name": f.cleaned_data["name"],
+            "relation": f.cleaned_data["relation"],
+            "annual_income": f.cleaned_data.get("annual_income") or 0,
+            "note": f.cleaned_data.get("note", ""),
+        }
+        for f in formset
+        if f.cleaned_data.get("name")
+    ]
+    return rows or None
 
 
 class ReasonForm(_Helper, forms.Form):

@@ -256,6 +256,29 @@ class HardshipFile(models.Model):
         return self.illness_costs + self.disability_costs + self.schooling_costs
 
 
+class HouseholdMember(models.Model):
+    """One person of the household with their yearly income (the worker included)."""
+
+    hardship_file = models.ForeignKey(
+        HardshipFile, on_delete=models.CASCADE, related_name="household"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    relation = models.CharField(_("relation"), max_length=30)
+    annual_income = models.DecimalField(
+        _("income per year"), max_digits=12, decimal_places=2, default=0
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(annual_income__gte=0), name="household_income_gte_0")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relation})"
+
+
 # --- Relief applications -------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from .models import (
     FileStatus,
     HardshipCategory,
     HardshipFile,
+    HouseholdMember,
     NoticeRule,
     PovertyLine,
     ReliefApplication,
@@ -162,14 +163,31 @@ FILE_FIELDS = (
 )
 
 
+def _set_household(f: HardshipFile, household: list[dict] | None) -> None:
+    """Replace the household rows; with rows, the household income is their sum and the
+    size at least their number."""
+    if household is None:
+        return
+    f.household.all().delete()
+    rows = [HouseholdMember(hardship_file=f, **row) for row in household]
+    HouseholdMember.objects.bulk_create(rows)
+    if rows:
+        f.annual_income = sum((r.annual_income for r in rows), Decimal("0"))
+        f.household_size = max(f.household_size, len(rows))
+
+
 @transaction.atomic
-def file_open(*, actor, member: Member, year: int, **data) -> HardshipFile:
+def file_open(
+    *, actor, member: Member, year: int, household: list[dict] | None = None, **data
+) -> HardshipFile:
     if HardshipFile.objects.filter(member=member).exclude(status=FileStatus.CLOSED).exists():
         raise ValidationError(_("This member already has an open hardship file."))
     f = HardshipFile(member=member, organisation=member.organisation, year=year, created_by=actor)
     for name in FILE_FIELDS:
         if name in data:
             setattr(f, name, data[name])
+    f.save()
+    _set_household(f, household)
     _file_compute(f)
     if not f.category:
         f.category = f.suggested_category
@@ -179,13 +197,16 @@ def file_open(*, actor, member: Member, year: int, **data) -> HardshipFile:
 
 
 @transaction.atomic
-def file_update(*, actor, hardship_file: HardshipFile, **data) -> HardshipFile:
+def file_update(
+    *, actor, hardship_file: HardshipFile, household: list[dict] | None = None, **data
+) -> HardshipFile:
     f = HardshipFile.objects.select_for_update().get(pk=hardship_file.pk)
     if f.status == FileStatus.CLOSED:
         raise ValidationError(_("A closed file cannot be changed."))
     for name in FILE_FIELDS:
         if name in data:
             setattr(f, name, data[name])
+    _set_household(f, household)
     _file_compute(f)
     if not f.category:
         f.category = f.suggested_category

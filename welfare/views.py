@@ -471,6 +471,19 @@ def file_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _household_formset(request, initial=None):
+    """The household rows; a post without them (no management data) keeps the rows as they
+    are and the household income typed on the form."""
+    if request.method == "POST" and "household-TOTAL_FORMS" in request.POST:
+        return f.HouseholdFormSet(request.POST, prefix="household", initial=initial)
+    formset = f.HouseholdFormSet(prefix="household", initial=initial)
+    return formset
+
+
+def _rows(formset):
+    return f.household_rows(formset) if formset.is_bound else None
+
+
 @login_required
 @sensitive_post_parameters("member")
 def file_create(request: HttpRequest) -> HttpResponse:
@@ -485,16 +498,25 @@ def file_create(request: HttpRequest) -> HttpResponse:
             "schooling_costs": 0,
         },
     )
-    if request.method == "POST" and form.is_valid():
+    formset = _household_formset(request)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (not formset.is_bound or formset.is_valid())
+    ):
         data = dict(form.cleaned_data)
         member = data.pop("member")
         try:
-            hf = services.file_open(actor=request.user, member=member, **data)
+            hf = services.file_open(
+                actor=request.user, member=member, household=_rows(formset), **data
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             return redirect(hf)
-    return render(request, "welfare/file_form.html", {"form": form, "file": None})
+    return render(
+        request, "welfare/file_form.html", {"form": form, "formset": formset, "file": None}
+    )
 
 
 @login_required
@@ -506,15 +528,27 @@ def file_update(request: HttpRequest, pk: int) -> HttpResponse:
         fixed_member=hf.member,
         initial={"year": hf.year, **{n: getattr(hf, n) for n in fields}},
     )
-    if request.method == "POST" and form.is_valid():
+    formset = _household_formset(
+        request, initial=list(hf.household.values("name", "relation", "annual_income", "note"))
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (not formset.is_bound or formset.is_valid())
+    ):
         data = {k: v for k, v in form.cleaned_data.items() if k in fields}
         try:
-            services.file_update(actor=request.user, hardship_file=hf, **data)
+            services.file_update(
+                actor=request.user,
+                hardship_file=hf,
+                household=(_rows(formset) or []) if formset.is_bound else None,
+                **data,
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             return redirect(hf)
-    return render(request, "welfare/file_form.html", {"form": form, "file": hf})
+    return render(request, "welfare/file_form.html", {"form": form, "formset": formset, "file": hf})
 
 
 def _file_actions(user, hf: HardshipFile) -> dict:
@@ -542,6 +576,7 @@ def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "file": hf,
             "actions": _file_actions(request.user, hf),
             "applications": hf.applications.all(),
+            "household": hf.household.all(),
             "close_form": f.ReasonForm(),
         },
     )

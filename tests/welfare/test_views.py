@@ -586,3 +586,40 @@ def test_the_ledger_covers_the_period_asked_for(as_user, chair_a, member_a):
         everything = client.get(reverse("welfare:relief_export") + "?start=2026-01-01")
     assert load_workbook(io.BytesIO(march.content)).active.max_row == 2
     assert load_workbook(io.BytesIO(everything.content)).active.max_row == 3
+
+
+def test_household_rows_make_the_income_and_the_category(as_user, chair_a, member_a):
+    client = as_user(chair_a)
+    data = {
+        "member": member_a.name,
+        "year": 2026,
+        "household_size": 3,
+        "annual_income": "999999",
+        "illness_costs": "0",
+        "disability_costs": "0",
+        "schooling_costs": "0",
+        "causes": "失业",
+        "category": "",
+        "household-TOTAL_FORMS": "3",
+        "household-INITIAL_FORMS": "0",
+        "household-0-name": member_a.name,
+        "household-0-relation": "本人",
+        "household-0-annual_income": "28800",
+        "household-1-name": "配偶",
+        "household-1-relation": "配偶",
+        "household-1-annual_income": "0",
+        "household-2-name": "",
+        "household-2-relation": "",
+        "household-2-annual_income": "",
+    }
+    bad = client.post(reverse("welfare:file_create"), {**data, "household-1-relation": ""})
+    assert bad.status_code == 200 and not member_a.hardship_files.exists()
+    assert client.post(reverse("welfare:file_create"), data).status_code == 302
+    hf = member_a.hardship_files.get()
+    # 28,800 a year for 3 people: 800.00 a month each, exactly the line -> relative
+    assert hf.annual_income == Decimal("28800") and hf.household.count() == 2
+    assert hf.net_per_capita == Decimal("800.00") and hf.category == "relative"
+    page = client.get(reverse("welfare:file_update", args=[hf.pk]))
+    assert page.status_code == 200
+    detail = client.get(reverse("welfare:file_detail", args=[hf.pk])).content.decode()
+    assert "本人" in detail
