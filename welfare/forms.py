@@ -29,6 +29,9 @@ class _Helper:
     def _helper(self):
         self.helper = FormHelper()
         self.helper.form_tag = False
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.setdefault("rows", 3)
 
 
 def money_field(label, required=True):

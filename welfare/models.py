@@ -373,6 +373,17 @@ class ReliefApplication(models.Model):
         return self.notice_ends is not None and today >= self.notice_ends
 
 
+DECISION_LABELS = {
+    "draft": _("Drafted"),
+    "submit": _("Submitted by the union"),
+    "review": _("Reviewed"),
+    "notice": _("Put on public notice"),
+    "approve": _("Approved"),
+    "reject": _("Rejected"),
+    "pay": _("Paid"),
+}
+
+
 class ReliefDecision(models.Model):
     """Every step of an application: who, when, what, with which comment."""
 
@@ -393,6 +404,10 @@ class ReliefDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.at:%Y-%m-%d}"
+
+    @property
+    def label(self) -> str:
+        return str(DECISION_LABELS.get(self.action, self.action))
 
 
 class ReliefPayment(models.Model):
