@@ -71,7 +71,11 @@ def seed(today: date) -> int:
             illness_costs=Decimal(illness),
             accident=accident,
             causes=cause,
-            household_notes="本人、配偶、子女",
+            household=[
+                {"name": member.name, "relation": "本人", "annual_income": Decimal(income)},
+                {"name": "家属甲", "relation": "配偶", "annual_income": Decimal("0")},
+                {"name": "家属乙", "relation": "子女", "annual_income": Decimal("0")},
+            ],
         )
         services.file_set_status(actor=chair, hardship_file=f, to_status=FileStatus.SUBMITTED)
         services.file_set_status(
