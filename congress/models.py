@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import Member, Organisation
 
@@ -321,8 +322,9 @@ class ItemKind(models.TextChoices):
 
 
 class ItemOutcome(models.TextChoices):
-    ADOPTED = "adopted", _("Adopted")
-    NOT_ADOPTED = "not_adopted", _("Not adopted")
+    # The congress's vote (通过), not a suggestion's adoption (采纳): same English word.
+    ADOPTED = "adopted", pgettext_lazy("vote outcome", "Adopted")
+    NOT_ADOPTED = "not_adopted", pgettext_lazy("vote outcome", "Not adopted")
 
 
 class ReviewedItem(models.Model):

@@ -60,6 +60,25 @@ CAPABILITIES: dict[str, set[str]] = {
         R.BRANCH_CHAIR,
         R.BRANCH_OFFICER,
     },
+    # welfare (architecture.md: hardship files and relief; condolence visits and campaigns)
+    "relief.draft": {
+        R.FEDERATION_ADMIN,
+        R.FEDERATION_STAFF,
+        R.UNION_STAFF,
+        R.BRANCH_CHAIR,
+        R.BRANCH_OFFICER,
+    },
+    "relief.submit": {R.BRANCH_CHAIR},
+    "relief.review": {R.FEDERATION_STAFF, R.UNION_STAFF},
+    "relief.approve": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF},
+    "welfare.visit": {
+        R.FEDERATION_ADMIN,
+        R.FEDERATION_STAFF,
+        R.UNION_STAFF,
+        R.BRANCH_CHAIR,
+        R.BRANCH_OFFICER,
+    },
+    "campaign.budget": {R.FEDERATION_ADMIN},
 }
 
 # Which kinds of organisation each role may be held at.

@@ -89,6 +89,45 @@ def _union_b_rule(city, chair_b) -> int:
     ).pk
 
 
+def _union_b_relief(city, chair_b) -> int:
+    from welfare.services import relief_create
+
+    member = MemberFactory(organisation=city.union_b)
+    return relief_create(
+        actor=None, member=member, kind="temporary", reason="x", amount_requested=Decimal("10")
+    ).pk
+
+
+def _union_b_proof(city, chair_b) -> int:
+    from welfare.models import ReliefApplication, ReliefProof
+
+    app = ReliefApplication.objects.get(pk=_union_b_relief(city, chair_b))
+    return ReliefProof.objects.create(
+        application=app, title="x", file="welfare/proofs/none.pdf", content_type="application/pdf"
+    ).pk
+
+
+def _union_b_file(city, chair_b) -> int:
+    from welfare.services import file_open
+
+    member = MemberFactory(organisation=city.union_b)
+    return file_open(actor=None, member=member, year=2026, household_size=1).pk
+
+
+def _union_b_campaign(city, chair_b) -> int:
+    from welfare.models import Campaign
+
+    return Campaign.objects.create(
+        organisation=city.union_b,
+        name="乙送温暖",
+        kind="winter",
+        year=2026,
+        budget=Decimal("100"),
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 2, 1),
+    ).pk
+
+
 # url name -> how to find union B's object for it (given the city and chair B)
 UNION_B_OBJECTS = {
     "members:organisation_detail": lambda city, chair_b: city.union_b.pk,
@@ -138,6 +177,22 @@ UNION_B_OBJECTS = {
     "congress:motion_detail": lambda city, chair_b: _union_b_congress(city)["motion"],
     "congress:motion_act": lambda city, chair_b: _union_b_congress(city)["motion"],
     "congress:suggestion_evaluate": lambda city, chair_b: _union_b_congress(city)["suggestion"],
+    "welfare:relief_detail": _union_b_relief,
+    "welfare:relief_update": _union_b_relief,
+    "welfare:relief_submit": _union_b_relief,
+    "welfare:relief_review": _union_b_relief,
+    "welfare:relief_notice": _union_b_relief,
+    "welfare:relief_approve": _union_b_relief,
+    "welfare:relief_reject": _union_b_relief,
+    "welfare:relief_pay": _union_b_relief,
+    "welfare:relief_proof_upload": _union_b_relief,
+    "welfare:relief_proof": _union_b_proof,
+    "welfare:file_detail": _union_b_file,
+    "welfare:file_update": _union_b_file,
+    "welfare:file_status": _union_b_file,
+    "welfare:file_reviewed": _union_b_file,
+    "welfare:campaign_detail": _union_b_campaign,
+    "welfare:campaign_budget": _union_b_campaign,
 }
 
 
@@ -165,6 +220,16 @@ def test_every_url_with_an_argument_is_in_the_isolation_list():
     assert not missing, f"add these to UNION_B_OBJECTS: {sorted(missing)}"
 
 
+def welfare_models():
+    from welfare.models import Campaign, HardshipFile, ReliefApplication
+
+    return [
+        (ReliefApplication, "organisation"),
+        (HardshipFile, "organisation"),
+        (Campaign, "organisation"),
+    ]
+
+
 def snapshot(city, chair_b):
     return (
         list(
@@ -185,6 +250,7 @@ def snapshot(city, chair_b):
                 (DuesRecord, "organisation"),
                 (FundRecord, "organisation"),
                 (RemittanceRule, "organisation"),
+                *welfare_models(),
             )
         ],
         list(Transfer.objects.values().order_by("pk")),
