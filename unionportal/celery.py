@@ -39,4 +39,10 @@ app.conf.beat_schedule = {
         "task": "unionportal.tasks.cleanup_file_jobs",
         "schedule": crontab(hour=4, minute=30),
     },
+    # Daily at 07:30, before the working day: count the hardship files due for review (the
+    # dashboard lists them; the run is recorded).
+    "welfare-files-due": {
+        "task": "welfare.tasks.files_due_for_review",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }

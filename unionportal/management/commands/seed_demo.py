@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from congress import demo as congress_demo
 from members import demo, demo_people
+from welfare import demo as welfare_demo
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             f"dues records: {dues}, fund records: {funds}"
         )
         # The domain apps build on the members; each seeds itself, idempotently.
-        for label, seed in (("congress", congress_demo.seed),):
+        for label, seed in (("welfare", welfare_demo.seed), ("congress", congress_demo.seed)):
             self.stdout.write(f"{label}: {seed(timezone.localdate())} rows added")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
