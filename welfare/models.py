@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import Member, Organisation
 
@@ -182,7 +183,7 @@ class FileStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("hardship file", "Closed")
 
 
 class HardshipFile(models.Model):
@@ -288,8 +289,8 @@ class ReliefStatus(models.TextChoices):
     REVIEWED = "reviewed", _("Reviewed")
     ON_NOTICE = "on_notice", _("On public notice")
     APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    PAID = "paid", _("Paid")
+    REJECTED = "rejected", pgettext_lazy("relief", "Rejected")
+    PAID = "paid", pgettext_lazy("relief", "Paid")
 
 
 class ReliefApplication(models.Model):
@@ -379,8 +380,8 @@ DECISION_LABELS = {
     "review": _("Reviewed"),
     "notice": _("Put on public notice"),
     "approve": _("Approved"),
-    "reject": _("Rejected"),
-    "pay": _("Paid"),
+    "reject": pgettext_lazy("relief", "Rejected"),
+    "pay": pgettext_lazy("relief", "Paid"),
 }
 
 
