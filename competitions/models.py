@@ -83,9 +83,7 @@ class Competition(models.Model):
 
 
 class Criterion(models.Model):
-    competition = models.ForeignKey(
-        Competition, on_delete=models.CASCADE, related_name="criteria"
-    )
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="criteria")
     name = models.CharField(_("criterion"), max_length=80)
     weight = models.DecimalField(_("weight (%)"), max_digits=5, decimal_places=2)
     min_score = models.DecimalField(
@@ -166,6 +164,9 @@ class Score(models.Model):
                 fields=["entry", "judge", "criterion"], name="score_once_per_criterion"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.value}"
 
 
 class HonourLevel(models.TextChoices):
@@ -323,6 +324,9 @@ class QuotaRule(models.Model):
     class Meta:
         ordering = ["pk"]
 
+    def __str__(self) -> str:
+        return f"{self.attribute} {self.operator} {self.percent}"
+
 
 class NominationQuota(models.Model):
     round = models.ForeignKey(NominationRound, on_delete=models.CASCADE, related_name="quotas")
@@ -333,6 +337,9 @@ class NominationQuota(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "organisation"], name="quota_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.seats}"
 
 
 class NominationStatus(models.TextChoices):
@@ -356,9 +363,15 @@ class Nomination(models.Model):
             models.UniqueConstraint(fields=["round", "member"], name="nominated_once"),
         ]
 
+    def __str__(self) -> str:
+        return self.member.name
+
 
 class Objection(models.Model):
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="objections")
     received_on = models.DateField(_("received on"))
     body = models.TextField(_("objection"))
     handling = models.TextField(_("handling"), blank=True)
+
+    def __str__(self) -> str:
+        return self.body[:40]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("system/audit/", views.audit_log, name="audit_log"),
     path("system/logins/", views.login_log, name="login_log"),
     path("system/jobs/", views.job_runs, name="job_runs"),
+    path("competitions/", include("competitions.urls")),
     path("", include("members.urls")),
     # Operators only: superusers. Union staff work in the portal's own pages.
     path(settings.ADMIN_URL, admin.site.urls),

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "competitions"
+
+urlpatterns = [
+    path("", views.competition_list, name="competition_list"),
+    path("new/", views.competition_create, name="competition_create"),
+    path("<int:pk>/", views.competition_detail, name="competition_detail"),
+    path("<int:pk>/criteria/", views.criterion_add, name="criterion_add"),
+    path("<int:pk>/judges/", views.judge_add, name="judge_add"),
+    path("<int:pk>/advance/", views.competition_advance, name="competition_advance"),
+    path("<int:pk>/publish/", views.competition_publish, name="competition_publish"),
+    path("<int:pk>/honours/", views.winners_to_honours, name="winners_to_honours"),
+    path("<int:pk>/export/", views.competition_export, name="competition_export"),
+    path("<int:pk>/entries/new/", views.entry_create, name="entry_create"),
+    path("<int:pk>/score/", views.judge_sheet, name="judge_sheet"),
+    path("<int:pk>/score/<int:entry_pk>/", views.score_save, name="score_save"),
+    path("honours/", views.honour_list, name="honour_list"),
+    path("honours/new/", views.honour_create, name="honour_create"),
+    path("studios/", views.studio_list, name="studio_list"),
+    path("studios/new/", views.studio_create, name="studio_create"),
+]
