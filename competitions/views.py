@@ -29,7 +29,7 @@ from .forms import (
     StudioForm,
     WinnersForm,
 )
-from .models import Competition, CompetitionStatus, Honour, InnovationStudio
+from .models import Competition, CompetitionStatus, Entry, Honour, InnovationStudio
 
 
 def _competition(request: HttpRequest, pk: int) -> Competition:
@@ -313,9 +313,11 @@ def judge_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def score_save(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
-    competition, judge = _judge(request, pk)
-    entry = get_object_or_404(competition.entries.all(), pk=entry_pk)
+def score_save(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(
+        Entry.objects.filter(competition__in=services.visible_competitions(request.user)), pk=pk
+    )
+    competition, judge = _judge(request, entry.competition_id)
     values = {}
     try:
         for criterion in competition.criteria.all():

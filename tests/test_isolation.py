@@ -82,6 +82,33 @@ def _union_b_rule(city, chair_b) -> int:
 
 
 # url name -> how to find union B's object for it (given the city and chair B)
+def _union_b_competition(city, chair_b) -> int:
+    from competitions.models import Competition
+
+    return Competition.objects.create(
+        organiser=city.union_b,
+        name="乙公司技能比武",
+        field="vocational",
+        kind="skills",
+        starts_on=date(2026, 3, 1),
+        ends_on=date(2026, 6, 30),
+        registration_opens=date(2026, 3, 1),
+        registration_closes=date(2026, 3, 31),
+        status="registering",
+    ).pk
+
+
+def _union_b_competition_entry(city, chair_b) -> int:
+    from competitions.models import Entry
+
+    return Entry.objects.create(
+        competition_id=_union_b_competition(city, chair_b),
+        organisation=city.union_b,
+        member=MemberFactory(organisation=city.union_b),
+        registered_on=date(2026, 3, 2),
+    ).pk
+
+
 UNION_B_OBJECTS = {
     "members:organisation_detail": lambda city, chair_b: city.union_b.pk,
     "members:organisation_children": lambda city, chair_b: city.union_b.pk,
@@ -117,6 +144,22 @@ UNION_B_OBJECTS = {
     "members:dues_wage_base_set": _union_b_member,
     "members:fund_detail": _union_b_fund,
     "members:remittance_rule_edit": _union_b_rule,
+    # competitions: a competition union B runs, and an entry in it
+    **{
+        f"competitions:{name}": _union_b_competition
+        for name in (
+            "competition_detail",
+            "criterion_add",
+            "judge_add",
+            "competition_advance",
+            "competition_publish",
+            "winners_to_honours",
+            "competition_export",
+            "entry_create",
+            "judge_sheet",
+        )
+    },
+    "competitions:score_save": _union_b_competition_entry,
 }
 
 
