@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from members.forms import DATE, OrgChoiceField
 from members.models import Member, User
 
-from .models import Competition, Criterion, Honour, HonourKind, HonourLevel, InnovationStudio
+from .models import (
+    Competition,
+    Criterion,
+    Honour,
+    HonourKind,
+    HonourLevel,
+    InnovationStudio,
+    NominationRound,
+    QuotaAttribute,
+    QuotaOperator,
+)
 
 
 def _helper() -> FormHelper:
@@ -140,4 +150,57 @@ class StudioForm(forms.ModelForm):
         self.fields["organisation"].queryset = organisations
         self.fields["leader"].queryset = members
         self.fields["leader"].label = _("Leader")
+        self.helper = _helper()
+
+
+class RoundForm(forms.ModelForm):
+    organiser = OrgChoiceField(queryset=None, label=_("Organiser"))
+
+    class Meta:
+        model = NominationRound
+        fields = ["organiser", "kind", "level", "year", "awarding_body"]
+
+    def __init__(self, *args, organisers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser"].queryset = organisers
+        self.fields["kind"].queryset = HonourKind.objects.filter(active=True)
+        self.helper = _helper()
+
+
+class RuleForm(forms.Form):
+    attribute = forms.ChoiceField(choices=QuotaAttribute.choices, label=_("Who"))
+    operator = forms.ChoiceField(choices=QuotaOperator.choices, label=_("Rule"))
+    percent = forms.DecimalField(min_value=0, max_value=100, decimal_places=2, label=_("Percent"))
+
+
+class QuotaForm(forms.Form):
+    organisation = OrgChoiceField(queryset=None, label=_("Union"))
+    seats = forms.IntegerField(min_value=0, max_value=10000, label=_("Seats"))
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class NoticeForm(forms.Form):
+    notice_from = forms.DateField(widget=DATE, label=_("Notice from"))
+    notice_to = forms.DateField(widget=DATE, label=_("Notice until"))
+
+
+class ObjectionForm(forms.Form):
+    received_on = forms.DateField(widget=DATE, label=_("Received on"))
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Objection"))
+    handling = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label=_("Handling"), required=False
+    )
+
+
+class NominationForm(forms.Form):
+    organisation = OrgChoiceField(queryset=None, label=_("Union"))
+    member = forms.ModelChoiceField(queryset=Member.objects.none(), label=_("Member"))
+
+    def __init__(self, *args, unions, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = unions
+        self.fields["member"].queryset = members
         self.helper = _helper()

@@ -22,3 +22,18 @@ urlpatterns = [
     path("studios/", views.studio_list, name="studio_list"),
     path("studios/new/", views.studio_create, name="studio_create"),
 ]
+
+from . import views_nominations as nv  # noqa: E402
+
+urlpatterns += [
+    path("rounds/", nv.round_list, name="round_list"),
+    path("rounds/new/", nv.round_create, name="round_create"),
+    path("rounds/<int:pk>/", nv.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/rules/", nv.rule_add, name="rule_add"),
+    path("rounds/<int:pk>/quotas/", nv.quota_set, name="quota_set"),
+    path("rounds/<int:pk>/notice/", nv.round_notice, name="round_notice"),
+    path("rounds/<int:pk>/decide/", nv.round_decide, name="round_decide"),
+    path("rounds/<int:pk>/nominate/", nv.nomination_create, name="nomination_create"),
+    path("rounds/<int:pk>/export/", nv.round_export, name="round_export"),
+    path("nominations/<int:pk>/objections/", nv.objection_add, name="objection_add"),
+]

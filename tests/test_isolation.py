@@ -109,6 +109,30 @@ def _union_b_competition_entry(city, chair_b) -> int:
     ).pk
 
 
+def _union_b_round(city, chair_b) -> int:
+    from competitions.models import HonourKind, NominationRound
+
+    round_ = NominationRound.objects.create(
+        organiser=city.union_b,
+        kind=HonourKind.objects.first(),
+        level="city",
+        year=2026,
+        awarding_body="乙",
+    )
+    round_.quotas.create(organisation=city.union_b, seats=3)
+    return round_.pk
+
+
+def _union_b_nomination(city, chair_b) -> int:
+    from competitions.models import Nomination
+
+    return Nomination.objects.create(
+        round_id=_union_b_round(city, chair_b),
+        organisation=city.union_b,
+        member=MemberFactory(organisation=city.union_b),
+    ).pk
+
+
 UNION_B_OBJECTS = {
     "members:organisation_detail": lambda city, chair_b: city.union_b.pk,
     "members:organisation_children": lambda city, chair_b: city.union_b.pk,
@@ -160,6 +184,19 @@ UNION_B_OBJECTS = {
         )
     },
     "competitions:score_save": _union_b_competition_entry,
+    **{
+        f"competitions:{name}": _union_b_round
+        for name in (
+            "round_detail",
+            "rule_add",
+            "quota_set",
+            "round_notice",
+            "round_decide",
+            "nomination_create",
+            "round_export",
+        )
+    },
+    "competitions:objection_add": _union_b_nomination,
 }
 
 
