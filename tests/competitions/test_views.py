@@ -390,3 +390,23 @@ def test_staff_records_a_studio(city, as_user, staff_user):
     )  # fmt: skip
     assert response.status_code == 302
     assert InnovationStudio.objects.get().leader == leader
+
+
+def test_the_member_timeline_shows_entries_honours_and_studios(city, as_user, staff_user):
+    member = MemberFactory(organisation=city.union_a)
+    competition = make_competition(city.city)
+    add_entry(competition, city.union_a, member=member)
+    Honour.objects.create(
+        kind=HonourKind.objects.get(code="may_day_medal"), level="city", year=2025,
+        awarding_body="市总", organisation=city.union_a, member=member,
+    )  # fmt: skip
+    InnovationStudio.objects.create(
+        name="张师傅创新工作室", organisation=city.union_a, leader=member, field="innovation",
+        level="city", recognised_on=date(2024, 4, 28),
+    )  # fmt: skip
+    from members.timeline import member_timeline
+
+    kinds = {e.kind for e in member_timeline(member)}
+    assert {"competition", "honour", "studio"} <= kinds
+    page = as_user(staff_user).get(reverse("members:member_detail", args=[member.pk]))
+    assert "张师傅创新工作室" in page.content.decode()
