@@ -204,3 +204,13 @@ class NominationForm(forms.Form):
         self.fields["organisation"].queryset = unions
         self.fields["member"].queryset = members
         self.helper = _helper()
+
+
+class HonourKindForm(forms.ModelForm):
+    class Meta:
+        model = HonourKind
+        fields = ["code", "name", "recipient"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

@@ -467,6 +467,15 @@ def honours_from_winners(
     return created
 
 
+@transaction.atomic
+def honour_kind_create(*, actor, code: str, name: str, recipient: str) -> HonourKind:
+    if HonourKind.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("This code is taken.")})
+    kind = HonourKind.objects.create(code=code, name=name, recipient=recipient)
+    audit_event(kind, "honour.kind_create", actor=actor)
+    return kind
+
+
 # --- Innovation studios --------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/score/", views.judge_sheet, name="judge_sheet"),
     path("entries/<int:pk>/score/", views.score_save, name="score_save"),
     path("honours/", views.honour_list, name="honour_list"),
+    path("honours/kinds/", views.honour_kinds, name="honour_kinds"),
     path("honours/new/", views.honour_create, name="honour_create"),
     path("studios/", views.studio_list, name="studio_list"),
     path("studios/new/", views.studio_create, name="studio_create"),

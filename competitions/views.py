@@ -25,11 +25,12 @@ from .forms import (
     CriterionForm,
     EntryForm,
     HonourForm,
+    HonourKindForm,
     JudgeForm,
     StudioForm,
     WinnersForm,
 )
-from .models import Competition, CompetitionStatus, Entry, Honour, InnovationStudio
+from .models import Competition, CompetitionStatus, Entry, Honour, HonourKind, InnovationStudio
 
 
 def _competition(request: HttpRequest, pk: int) -> Competition:
@@ -410,6 +411,29 @@ def honour_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The honour has been recorded."))
             return redirect("competitions:honour_list")
     return render(request, "competitions/honour_form.html", {"form": form, "org": org})
+
+
+@login_required
+def honour_kinds(request: HttpRequest) -> HttpResponse:
+    """The honour kinds (a rule table): every role reads it, the administrator adds kinds."""
+    access.require(request.user, "view")
+    can_edit = access.can(request.user, "rules.edit")
+    form = HonourKindForm(request.POST or None)
+    if request.method == "POST":
+        access.require(request.user, "rules.edit")
+        if form.is_valid():
+            try:
+                services.honour_kind_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("The honour kind has been added."))
+                return redirect("competitions:honour_kinds")
+    return render(
+        request,
+        "competitions/honour_kinds.html",
+        {"kinds": HonourKind.objects.all(), "form": form, "can_edit": can_edit},
+    )
 
 
 # --- Innovation studios --------------------------------------------------------------------

@@ -410,3 +410,16 @@ def test_the_member_timeline_shows_entries_honours_and_studios(city, as_user, st
     assert {"competition", "honour", "studio"} <= kinds
     page = as_user(staff_user).get(reverse("members:member_detail", args=[member.pk]))
     assert "张师傅创新工作室" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "get", "post"),
+    [("admin_user", 200, 302), ("staff_user", 200, 403), ("chair_a", 200, 403),
+     ("auditor_user", 403, 403)],
+)  # fmt: skip
+def test_only_the_administrator_adds_honour_kinds(request, as_user, persona, get, post):
+    client = as_user(request.getfixturevalue(persona))
+    assert client.get(url("honour_kinds")).status_code == get
+    data = {"code": "craftsman", "name": "宜昌工匠", "recipient": "member"}
+    assert client.post(url("honour_kinds"), data).status_code == post
+    assert HonourKind.objects.filter(code="craftsman").exists() is (post == 302)
