@@ -129,3 +129,33 @@ def test_the_export_lists_the_nominees_masked_with_the_quota_check(
         ).active.iter_rows(values_only=True)
     )
     assert len(chair_rows) == 2
+
+
+def test_objections_are_recorded_by_the_rounds_staff_only(city, as_user, staff_user, chair_a):
+    round_ = make_round(city)
+    member = MemberFactory(organisation=city.union_a)
+    nomination = svc.nominate(actor=chair_a, round_=round_, organisation=city.union_a,
+                              member=member)  # fmt: skip
+    round_.status = "notice"
+    round_.save()
+    data = {"received_on": "2026-04-02", "body": "反映"}
+    chair = as_user(chair_a)
+    assert chair.get(url("objection_add", nomination.pk)).status_code == 405
+    assert chair.post(url("objection_add", nomination.pk), data).status_code == 403
+    assert as_user(staff_user).post(url("objection_add", nomination.pk), data).status_code == 302
+    assert nomination.objections.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("persona", "code"), [("staff_user", 200), ("officer_a", 200), ("auditor_user", 404)]
+)
+def test_who_may_open_the_nomination_form(request, city, as_user, persona, code):
+    round_ = make_round(city)
+    client = as_user(request.getfixturevalue(persona))
+    assert client.get(url("nomination_create", round_.pk)).status_code == code
+
+
+def test_the_round_export_needs_the_round_in_view(city, as_user, county_user, auditor_user):
+    round_ = make_round(city, organiser=city.county_b)
+    assert as_user(county_user).get(url("round_export", round_.pk)).status_code == 404
+    assert as_user(auditor_user).get(url("round_export", round_.pk)).status_code == 404

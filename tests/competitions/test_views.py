@@ -16,6 +16,7 @@ from competitions.models import (
     HonourKind,
     InnovationStudio,
     Judge,
+    NominationRound,
     Score,
 )
 from tests.factories import MemberFactory, UserFactory
@@ -37,7 +38,7 @@ def url(name, *args):
     [("staff_user", 200), ("county_user", 200), ("chair_a", 200), ("officer_a", 200),
      ("auditor_user", 403)],
 )  # fmt: skip
-@pytest.mark.parametrize("name", ["competition_list", "honour_list", "studio_list"])
+@pytest.mark.parametrize("name", ["competition_list", "honour_list", "studio_list", "round_list"])
 def test_the_lists_open_for_every_role_but_the_auditor(request, as_user, persona, code, name):
     client = as_user(request.getfixturevalue(persona))
     assert client.get(url(name)).status_code == code
@@ -53,7 +54,7 @@ def test_a_chair_sees_competitions_above_its_union_but_not_another_countys(city,
     assert other.pk not in shown
 
 
-@pytest.mark.parametrize("name", ["competition_list", "honour_list", "studio_list"])
+@pytest.mark.parametrize("name", ["competition_list", "honour_list", "studio_list", "round_list"])
 def test_list_pages_cost_the_same_whatever_their_length(
     city, as_user, staff_user, django_assert_max_num_queries, name
 ):
@@ -66,6 +67,10 @@ def test_list_pages_cost_the_same_whatever_their_length(
             Honour.objects.create(
                 kind=HonourKind.objects.first(), level="city", year=2025, awarding_body="市",
                 organisation=city.union_a, member=member,
+            )  # fmt: skip
+            NominationRound.objects.create(
+                organiser=city.city, kind=HonourKind.objects.first(), level="city", year=2026,
+                awarding_body="市",
             )  # fmt: skip
             InnovationStudio.objects.create(
                 name="工作室", organisation=city.union_a, leader=member, field="innovation",
