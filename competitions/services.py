@@ -28,6 +28,7 @@ from .models import (
     HonourKind,
     InnovationStudio,
     Judge,
+    RecipientKind,
     Score,
 )
 
@@ -414,6 +415,10 @@ def honour_create(
     team_name: str = "",
     entry: Entry | None = None,
 ) -> Honour:
+    if kind.recipient == RecipientKind.MEMBER and member is None:
+        raise ValidationError({"member": _("This honour goes to a member: choose one.")})
+    if kind.recipient == RecipientKind.TEAM and not (team_name or member):
+        raise ValidationError({"team_name": _("This honour goes to a team: give its name.")})
     if member is not None and member.organisation_id != organisation.pk:
         organisation = member.organisation
     honour = Honour.objects.create(
@@ -448,22 +453,28 @@ def honours_from_winners(
         raise ValidationError({"top": _("Give a rank of 1 or more.")})
     created = []
     winners = competition.entries.filter(rank__lte=top).select_related("member", "organisation")
-    for entry in winners:
+    for entry in winners.prefetch_related("team_members"):
         if Honour.objects.filter(entry=entry, kind=kind).exists():
             continue
-        created.append(
-            honour_create(
-                actor=actor,
-                kind=kind,
-                level=level,
-                year=year,
-                awarding_body=awarding_body,
-                organisation=entry.organisation,
-                member=entry.member,
-                team_name=entry.team_name,
-                entry=entry,
+        # A team honour goes to the team; a personal honour won by a team goes to each member.
+        if entry.member_id or kind.recipient == RecipientKind.TEAM:
+            recipients = [entry.member]
+        else:
+            recipients = list(entry.team_members.all())
+        for member in recipients:
+            created.append(
+                honour_create(
+                    actor=actor,
+                    kind=kind,
+                    level=level,
+                    year=year,
+                    awarding_body=awarding_body,
+                    organisation=entry.organisation,
+                    member=member,
+                    team_name=entry.team_name,
+                    entry=entry,
+                )
             )
-        )
     return created
 
 

@@ -30,7 +30,15 @@ from .forms import (
     StudioForm,
     WinnersForm,
 )
-from .models import Competition, CompetitionStatus, Entry, Honour, HonourKind, InnovationStudio
+from .models import (
+    Competition,
+    CompetitionStatus,
+    Criterion,
+    Entry,
+    Honour,
+    HonourKind,
+    InnovationStudio,
+)
 
 
 def _competition(request: HttpRequest, pk: int) -> Competition:
@@ -153,6 +161,21 @@ def criterion_add(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(competition)
     try:
         services.criterion_add(actor=request.user, competition=competition, **form.cleaned_data)
+    except ValidationError as exc:
+        return _redirect_with_errors(request, competition, exc)
+    return redirect(competition)
+
+
+@login_required
+@require_POST
+def criterion_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    criterion = get_object_or_404(
+        Criterion.objects.filter(competition__in=services.visible_competitions(request.user)),
+        pk=pk,
+    )
+    competition = _managed(request, criterion.competition_id)
+    try:
+        services.criterion_remove(actor=request.user, criterion=criterion)
     except ValidationError as exc:
         return _redirect_with_errors(request, competition, exc)
     return redirect(competition)

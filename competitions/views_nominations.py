@@ -95,7 +95,6 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rule_form": RuleForm(),
         "quota_form": QuotaForm(organisations=_quota_unions(round_)),
         "notice_form": NoticeForm(),
-        "objection_form": ObjectionForm(),
     }
     return render(request, "competitions/round_detail.html", context)
 

@@ -109,6 +109,14 @@ def _union_b_competition_entry(city, chair_b) -> int:
     ).pk
 
 
+def _union_b_criterion(city, chair_b) -> int:
+    from competitions.models import Criterion
+
+    return Criterion.objects.create(
+        competition_id=_union_b_competition(city, chair_b), name="x", weight=50
+    ).pk
+
+
 def _union_b_round(city, chair_b) -> int:
     from competitions.models import HonourKind, NominationRound
 
@@ -197,6 +205,7 @@ UNION_B_OBJECTS = {
         )
     },
     "competitions:objection_add": _union_b_nomination,
+    "competitions:criterion_remove": _union_b_criterion,
 }
 
 

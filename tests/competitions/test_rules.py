@@ -263,3 +263,25 @@ def test_a_studio_leader_must_belong_to_the_studio_organisation(city, staff_user
             actor=staff_user, organisation=city.union_a, leader=leader, name="x",
             field="innovation", level="city", recognised_on=date(2025, 5, 1),
         )  # fmt: skip
+
+
+def test_a_winning_team_gets_a_team_honour_or_one_per_member(city, staff_user):
+    (j,) = judges(1)
+    competition = make_competition(
+        city.city, status="judging", criteria=[("a", 100, 0, 10)], judges=[j]
+    )
+    people = [MemberFactory(organisation=city.union_a) for _ in range(2)]
+    team = competition.entries.create(
+        organisation=city.union_a, team_name="焊接班", registered_on=date(2026, 3, 2)
+    )
+    team.team_members.set(people)
+    score_all(competition, {team: {j: [9]}})
+    competition = services.competition_publish(actor=staff_user, competition=competition)
+    kw = dict(actor=staff_user, competition=competition, level="city", year=2026,
+              awarding_body="市总", top=1)  # fmt: skip
+    services.honours_from_winners(kind=HonourKind.objects.get(code="pioneer_team"), **kw)
+    services.honours_from_winners(kind=HonourKind.objects.get(code="may_day_medal"), **kw)
+    pioneer = Honour.objects.get(kind__code="pioneer_team")
+    assert (pioneer.team_name, pioneer.member) == ("焊接班", None)
+    medals = Honour.objects.filter(kind__code="may_day_medal")
+    assert sorted(h.member_id for h in medals) == sorted(p.pk for p in people)

@@ -428,3 +428,28 @@ def test_only_the_administrator_adds_honour_kinds(request, as_user, persona, get
     data = {"code": "craftsman", "name": "宜昌工匠", "recipient": "member"}
     assert client.post(url("honour_kinds"), data).status_code == post
     assert HonourKind.objects.filter(code="craftsman").exists() is (post == 302)
+
+
+def test_criteria_are_removed_while_planned_only(city, as_user, staff_user, chair_a):
+    competition = make_competition(city.city)
+    first = competition.criteria.first()
+    assert as_user(chair_a).post(url("criterion_remove", first.pk)).status_code == 403
+    assert as_user(staff_user).get(url("criterion_remove", first.pk)).status_code == 405
+    as_user(staff_user).post(url("criterion_remove", first.pk))
+    assert competition.criteria.count() == 1
+    competition.status = "registering"
+    competition.save()
+    as_user(staff_user).post(url("criterion_remove", competition.criteria.get().pk))
+    assert competition.criteria.count() == 1
+
+
+def test_a_member_honour_needs_a_member(city, as_user, staff_user):
+    kind = HonourKind.objects.get(code="may_day_medal")
+    response = as_user(staff_user).post(
+        url("honour_create"),
+        {"kind": kind.pk, "level": "city", "year": 2025, "awarding_body": "市总",
+         "organisation": city.union_a.pk},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "member" in response.context["form"].errors
+    assert not Honour.objects.exists()
