@@ -273,6 +273,9 @@ def _enter_unions(user, competition: Competition):
 def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
     competition = _competition(request, pk)
     access.require(request.user, "competition.enter")
+    if competition.status != CompetitionStatus.REGISTERING:
+        messages.error(request, _("The competition is not taking entries."))
+        return redirect(competition)
     unions = _enter_unions(request.user, competition)
     union_pk = request.POST.get("organisation") or request.GET.get("union")
     union = unions.filter(pk=union_pk).first() if str(union_pk or "").isdigit() else None

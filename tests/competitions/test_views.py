@@ -453,3 +453,11 @@ def test_a_member_honour_needs_a_member(city, as_user, staff_user):
     assert response.status_code == 200
     assert "member" in response.context["form"].errors
     assert not Honour.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["planned", "judging", "published"])
+def test_the_entry_form_is_closed_outside_registration(city, as_user, chair_a, status):
+    competition = make_competition(city.city, status=status)
+    response = as_user(chair_a).get(url("entry_create", competition.pk))
+    assert response.status_code == 302
+    assert response.url == url("competition_detail", competition.pk)
