@@ -6,6 +6,8 @@ from io import BytesIO
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -19,7 +21,9 @@ from competitions.models import (
     NominationRound,
     Score,
 )
-from tests.factories import MemberFactory, UserFactory
+from members.models import RoleName
+from members.timeline import member_timeline
+from tests.factories import MemberFactory, RoleFactory, UserFactory
 
 from .helpers import D, add_entry, make_competition, score_all
 
@@ -78,9 +82,6 @@ def test_list_pages_cost_the_same_whatever_their_length(
             )  # fmt: skip
 
     grow(2)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as small:
         assert client.get(url(name)).status_code == 200
     grow(8)
@@ -409,8 +410,6 @@ def test_the_member_timeline_shows_entries_honours_and_studios(city, as_user, st
         name="张师傅创新工作室", organisation=city.union_a, leader=member, field="innovation",
         level="city", recognised_on=date(2024, 4, 28),
     )  # fmt: skip
-    from members.timeline import member_timeline
-
     kinds = {e.kind for e in member_timeline(member)}
     assert {"competition", "honour", "studio"} <= kinds
     page = as_user(staff_user).get(reverse("members:member_detail", args=[member.pk]))
@@ -461,3 +460,25 @@ def test_the_entry_form_is_closed_outside_registration(city, as_user, chair_a, s
     response = as_user(chair_a).get(url("entry_create", competition.pk))
     assert response.status_code == 302
     assert response.url == url("competition_detail", competition.pk)
+
+
+@pytest.mark.parametrize("page", ["competition_detail", "judge_sheet"])
+def test_the_competition_and_the_sheet_cost_the_same_whatever_the_entries(
+    city, as_user, chair_b, django_assert_max_num_queries, page
+):
+    competition = make_competition(city.city, status="judging", judges=[chair_b])
+    staff = UserFactory(username="fedstaff")
+    RoleFactory(user=staff, organisation=city.city, role=RoleName.FEDERATION_STAFF)
+    client = as_user(chair_b if page == "judge_sheet" else staff)
+
+    def grow(n):
+        for _ in range(n):
+            entry = add_entry(competition, city.union_a)
+            score_all(competition, {entry: {chair_b: [80, 80]}})
+
+    grow(2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url(page, competition.pk)).status_code == 200
+    grow(6)
+    with django_assert_max_num_queries(len(small)):
+        assert client.get(url(page, competition.pk)).status_code == 200
