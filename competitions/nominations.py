@@ -124,6 +124,14 @@ def nominate(
     return nomination
 
 
+@transaction.atomic
+def nomination_withdraw(*, actor, nomination: Nomination) -> None:
+    round_ = NominationRound.objects.select_for_update().get(pk=nomination.round_id)
+    _open(round_)
+    audit_event(round_, "nomination.withdraw", actor=actor, member=nomination.member_id)
+    nomination.delete()
+
+
 @dataclass(frozen=True)
 class RuleCheck:
     rule: QuotaRule

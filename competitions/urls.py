@@ -37,5 +37,6 @@ urlpatterns += [
     path("rounds/<int:pk>/decide/", nv.round_decide, name="round_decide"),
     path("rounds/<int:pk>/nominate/", nv.nomination_create, name="nomination_create"),
     path("rounds/<int:pk>/export/", nv.round_export, name="round_export"),
+    path("nominations/<int:pk>/withdraw/", nv.nomination_withdraw, name="nomination_withdraw"),
     path("nominations/<int:pk>/objections/", nv.objection_add, name="objection_add"),
 ]

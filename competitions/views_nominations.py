@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -42,6 +42,23 @@ def _form_errors(request, form) -> None:
     for errors in form.errors.values():
         for e in errors:
             messages.error(request, e)
+
+
+def _nomination(request: HttpRequest, pk: int) -> Nomination:
+    """A nomination the user may see: the round's staff see all, a union its own (else 404)."""
+    nomination = get_object_or_404(
+        Nomination.objects.filter(round__in=svc.visible_rounds(request.user)).select_related(
+            "round__organiser", "organisation"
+        ),
+        pk=pk,
+    )
+    user = request.user
+    if not (
+        access.can(user, "view", nomination.round.organiser)
+        or access.can(user, "view", nomination.organisation)
+    ):
+        raise Http404
+    return nomination
 
 
 def _quota_unions(round_: NominationRound):
@@ -159,12 +176,7 @@ def round_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
-    nomination = get_object_or_404(
-        Nomination.objects.filter(round__in=svc.visible_rounds(request.user)).select_related(
-            "round__organiser"
-        ),
-        pk=pk,
-    )
+    nomination = _nomination(request, pk)
     if not access.can(request.user, "honour.manage", nomination.round.organiser):
         raise PermissionDenied
     form = ObjectionForm(request.POST)
@@ -175,6 +187,24 @@ def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
             svc.objection_record(actor=request.user, nomination=nomination, **form.cleaned_data)
         except ValidationError as exc:
             _messages(request, exc)
+    return redirect(nomination.round)
+
+
+@login_required
+@require_POST
+def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The nominating union (or the round's staff) withdraws a nominee while the round is open."""
+    nomination = _nomination(request, pk)
+    user = request.user
+    if not (
+        access.can(user, "honour.manage", nomination.round.organiser)
+        or access.can(user, "competition.enter", nomination.organisation)
+    ):
+        raise PermissionDenied
+    try:
+        svc.nomination_withdraw(actor=user, nomination=nomination)
+    except ValidationError as exc:
+        _messages(request, exc)
     return redirect(nomination.round)
 
 

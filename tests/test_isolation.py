@@ -205,6 +205,7 @@ UNION_B_OBJECTS = {
         )
     },
     "competitions:objection_add": _union_b_nomination,
+    "competitions:nomination_withdraw": _union_b_nomination,
     "competitions:criterion_remove": _union_b_criterion,
 }
 

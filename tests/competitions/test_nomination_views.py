@@ -159,3 +159,22 @@ def test_the_round_export_needs_the_round_in_view(city, as_user, county_user, au
     round_ = make_round(city, organiser=city.county_b)
     assert as_user(county_user).get(url("round_export", round_.pk)).status_code == 404
     assert as_user(auditor_user).get(url("round_export", round_.pk)).status_code == 404
+
+
+def test_the_nominating_union_withdraws_while_the_round_is_open(
+    city, as_user, chair_a, chair_b, officer_a
+):
+    round_ = make_round(city)
+    mine = svc.nominate(actor=chair_a, round_=round_, organisation=city.union_a,
+                        member=MemberFactory(organisation=city.union_a))  # fmt: skip
+    theirs = svc.nominate(actor=chair_b, round_=round_, organisation=city.union_b,
+                          member=MemberFactory(organisation=city.union_b))  # fmt: skip
+    client = as_user(officer_a)
+    assert client.get(url("nomination_withdraw", mine.pk)).status_code == 405
+    assert client.post(url("nomination_withdraw", theirs.pk)).status_code == 404
+    assert client.post(url("nomination_withdraw", mine.pk)).status_code == 302
+    assert list(Nomination.objects.all()) == [theirs]
+    round_.status = "notice"
+    round_.save()
+    as_user(chair_b).post(url("nomination_withdraw", theirs.pk))
+    assert Nomination.objects.filter(pk=theirs.pk).exists()
