@@ -103,6 +103,8 @@ class Criterion(models.Model):
 class Judge(models.Model):
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="judges")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The entries assigned to this judge; none assigned means every entry of the competition.
+    entries = models.ManyToManyField("Entry", blank=True, related_name="assigned_judges")
 
     class Meta:
         ordering = ["pk"]

@@ -154,6 +154,31 @@ def judge_add(*, actor, competition: Competition, user) -> Judge:
 
 
 @transaction.atomic
+def judge_assign(*, actor, judge: Judge, entries: Iterable[Entry]) -> Judge:
+    """Give a judge a set of entries (none: every entry). A judge keeps the entries already
+    scored."""
+    competition = Competition.objects.select_for_update().get(pk=judge.competition_id)
+    if competition.status == CompetitionStatus.PUBLISHED:
+        raise ValidationError(_("Published results are frozen."))
+    entries = list(entries)
+    if any(e.competition_id != competition.pk for e in entries):
+        raise ValidationError(_("These entries are not all in the competition."))
+    if entries:
+        chosen = {e.pk for e in entries}
+        scored = set(
+            Score.objects.filter(judge=judge).values_list("entry_id", flat=True).distinct()
+        )
+        if scored - chosen:
+            raise ValidationError(_("The judge has already scored entries left out."))
+    judge.entries.set(entries)
+    audit_event(
+        competition, "competition.judge_assign", actor=actor, judge=judge.user.username,
+        entries=len(entries),
+    )  # fmt: skip
+    return judge
+
+
+@transaction.atomic
 def competition_advance(*, actor, competition: Competition) -> Competition:
     """planned -> registering (weights must sum to 100, one judge at least) -> judging (one
     entry at least). Publishing is its own step."""
@@ -264,7 +289,11 @@ def judge_sheet(*, judge: Judge) -> list[dict]:
     for s in Score.objects.filter(judge=judge, entry__competition=competition):
         scores[s.entry_id][s.criterion_id] = s.value
     rows = []
-    for entry in competition.entries.select_related("member", "organisation").order_by("pk"):
+    entries = competition.entries.select_related("member", "organisation").order_by("pk")
+    assigned = set(judge.entries.values_list("pk", flat=True))
+    if assigned:
+        entries = entries.filter(pk__in=assigned)
+    for entry in entries:
         mine = scores.get(entry.pk, {})
         rows.append(
             {
@@ -287,6 +316,8 @@ def score_entry(*, actor, judge: Judge, entry: Entry, values: dict[int, Decimal]
         raise ValidationError(_("This entry is not in the competition."))
     if competition.status != CompetitionStatus.JUDGING:
         raise ValidationError(_("Scores can only be given while the competition is judging."))
+    if judge.entries.exists() and not judge.entries.filter(pk=entry.pk).exists():
+        raise ValidationError(_("This entry is not assigned to you."))
     if recused(_role_paths(judge.user_id), entry):
         raise ValidationError(_("You hold a role in this entry's union and must stand aside."))
     errors = {}
@@ -346,6 +377,11 @@ def standings(competition: Competition) -> dict:
     judges = list(competition.judges.all())
     entries = list(competition.entries.select_related("organisation", "member").order_by("pk"))
     roles = {j.pk: _role_paths(j.user_id) for j in judges}
+    assigned = defaultdict(set)
+    for judge_id, entry_id in Judge.entries.through.objects.filter(
+        judge__competition=competition
+    ).values_list("judge_id", "entry_id"):
+        assigned[judge_id].add(entry_id)
     given = defaultdict(dict)
     for s in Score.objects.filter(entry__competition=competition):
         given[(s.entry_id, s.judge_id)][s.criterion_id] = s.value
@@ -354,7 +390,7 @@ def standings(competition: Competition) -> dict:
     for entry in entries:
         per_judge = []
         for j in judges:
-            if recused(roles[j.pk], entry):
+            if recused(roles[j.pk], entry) or (assigned[j.pk] and entry.pk not in assigned[j.pk]):
                 continue
             values = given.get((entry.pk, j.pk), {})
             if len(values) < len(criteria):

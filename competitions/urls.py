@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.competition_detail, name="competition_detail"),
     path("<int:pk>/criteria/", views.criterion_add, name="criterion_add"),
     path("criteria/<int:pk>/remove/", views.criterion_remove, name="criterion_remove"),
+    path("judges/<int:pk>/entries/", views.judge_assign, name="judge_assign"),
     path("<int:pk>/judges/", views.judge_add, name="judge_add"),
     path("<int:pk>/advance/", views.competition_advance, name="competition_advance"),
     path("<int:pk>/publish/", views.competition_publish, name="competition_publish"),

@@ -38,6 +38,7 @@ from .models import (
     Honour,
     HonourKind,
     InnovationStudio,
+    Judge,
 )
 
 
@@ -200,6 +201,37 @@ def judge_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def judge_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose the entries a judge scores (none chosen: every entry)."""
+    judge = get_object_or_404(
+        Judge.objects.filter(
+            competition__in=services.visible_competitions(request.user)
+        ).select_related("user"),
+        pk=pk,
+    )
+    competition = _managed(request, judge.competition_id)
+    entries = list(competition.entries.select_related("member", "organisation").order_by("pk"))
+    if request.method == "POST":
+        wanted = {int(v) for v in request.POST.getlist("entries") if v.isdigit()}
+        try:
+            services.judge_assign(
+                actor=request.user, judge=judge, entries=[e for e in entries if e.pk in wanted]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The judge's entries have been saved."))
+            return redirect(competition)
+    assigned = set(judge.entries.values_list("pk", flat=True))
+    return render(
+        request,
+        "competitions/judge_assign.html",
+        {"competition": competition, "judge": judge, "entries": entries, "assigned": assigned},
+    )
+
+
+@login_required
 @require_POST
 def competition_advance(request: HttpRequest, pk: int) -> HttpResponse:
     competition = _managed(request, pk)
@@ -344,6 +376,10 @@ def score_save(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(
         Entry.objects.filter(competition__in=services.visible_competitions(request.user)), pk=pk
     )
+    if not Judge.objects.filter(competition_id=entry.competition_id, user=request.user).exists():
+        # Not a judge here: an entry outside the user's view does not exist for them.
+        if not access.can(request.user, "view", entry.organisation):
+            raise Http404
     competition, judge = _judge(request, entry.competition_id)
     values = {}
     try:

@@ -117,6 +117,12 @@ def _union_b_criterion(city, chair_b) -> int:
     ).pk
 
 
+def _union_b_judge(city, chair_b) -> int:
+    from competitions.models import Judge
+
+    return Judge.objects.create(competition_id=_union_b_competition(city, chair_b), user=chair_b).pk
+
+
 def _union_b_round(city, chair_b) -> int:
     from competitions.models import HonourKind, NominationRound
 
@@ -207,6 +213,7 @@ UNION_B_OBJECTS = {
     "competitions:objection_add": _union_b_nomination,
     "competitions:nomination_withdraw": _union_b_nomination,
     "competitions:criterion_remove": _union_b_criterion,
+    "competitions:judge_assign": _union_b_judge,
 }
 
 

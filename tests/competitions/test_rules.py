@@ -285,3 +285,24 @@ def test_a_winning_team_gets_a_team_honour_or_one_per_member(city, staff_user):
     assert (pioneer.team_name, pioneer.member) == ("焊接班", None)
     medals = Honour.objects.filter(kind__code="may_day_medal")
     assert sorted(h.member_id for h in medals) == sorted(p.pk for p in people)
+
+
+def test_a_judge_with_assigned_entries_sees_and_scores_only_those(city, staff_user):
+    j1, j2 = judges(2)
+    competition = make_competition(
+        city.city, status="judging", criteria=[("a", 100, 0, 10)], judges=[j1, j2]
+    )
+    a, b = add_entry(competition, city.union_a), add_entry(competition, city.union_b)
+    judge1 = Judge.objects.get(user=j1)
+    services.judge_assign(actor=staff_user, judge=judge1, entries=[a])
+    assert [row["entry"] for row in services.judge_sheet(judge=judge1)] == [a]
+    with pytest.raises(ValidationError):
+        score_all(competition, {b: {j1: [5]}})
+    # b waits for judge 2 only; a for both.
+    score_all(competition, {a: {j1: [8], j2: [6]}, b: {j2: [9]}})
+    table = services.standings(competition)
+    assert (table["missing"], table["totals"][a.pk], table["totals"][b.pk]) == (
+        0, D("7.00"), D("9.00"),
+    )  # fmt: skip
+    with pytest.raises(ValidationError):
+        services.judge_assign(actor=staff_user, judge=judge1, entries=[b])

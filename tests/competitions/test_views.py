@@ -482,3 +482,19 @@ def test_the_competition_and_the_sheet_cost_the_same_whatever_the_entries(
     grow(6)
     with django_assert_max_num_queries(len(small)):
         assert client.get(url(page, competition.pk)).status_code == 200
+
+
+def test_staff_assigns_entries_to_a_judge(city, as_user, staff_user, chair_a, chair_b):
+    competition = make_competition(city.city, status="registering", judges=[chair_b])
+    a, b = add_entry(competition, city.union_a), add_entry(competition, city.union_a)
+    judge = Judge.objects.get()
+    assert as_user(chair_a).get(url("judge_assign", judge.pk)).status_code == 403
+    client = as_user(staff_user)
+    assert client.get(url("judge_assign", judge.pk)).status_code == 200
+    client.post(url("judge_assign", judge.pk), {"entries": [b.pk]})
+    assert list(judge.entries.all()) == [b]
+    competition.status = "judging"
+    competition.save()
+    sheet = as_user(chair_b).get(url("judge_sheet", competition.pk))
+    assert [row["entry"] for row in sheet.context["rows"]] == [b]
+    assert a.pk not in {row["entry"].pk for row in sheet.context["rows"]}
