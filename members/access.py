@@ -79,6 +79,16 @@ CAPABILITIES: dict[str, set[str]] = {
         R.BRANCH_OFFICER,
     },
     "campaign.budget": {R.FEDERATION_ADMIN},
+    # competitions and honours: staff run them; grassroots unions enter their own entries
+    "competition.manage": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF, R.UNION_STAFF},
+    "competition.enter": {
+        R.FEDERATION_ADMIN,
+        R.FEDERATION_STAFF,
+        R.UNION_STAFF,
+        R.BRANCH_CHAIR,
+        R.BRANCH_OFFICER,
+    },
+    "honour.manage": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF, R.UNION_STAFF},
 }
 
 # Which kinds of organisation each role may be held at.

@@ -129,6 +129,71 @@ def _union_b_campaign(city, chair_b) -> int:
 
 
 # url name -> how to find union B's object for it (given the city and chair B)
+def _union_b_competition(city, chair_b) -> int:
+    from competitions.models import Competition
+
+    return Competition.objects.create(
+        organiser=city.union_b,
+        name="乙公司技能比武",
+        field="vocational",
+        kind="skills",
+        starts_on=date(2026, 3, 1),
+        ends_on=date(2026, 6, 30),
+        registration_opens=date(2026, 3, 1),
+        registration_closes=date(2026, 3, 31),
+        status="registering",
+    ).pk
+
+
+def _union_b_competition_entry(city, chair_b) -> int:
+    from competitions.models import Entry
+
+    return Entry.objects.create(
+        competition_id=_union_b_competition(city, chair_b),
+        organisation=city.union_b,
+        member=MemberFactory(organisation=city.union_b),
+        registered_on=date(2026, 3, 2),
+    ).pk
+
+
+def _union_b_criterion(city, chair_b) -> int:
+    from competitions.models import Criterion
+
+    return Criterion.objects.create(
+        competition_id=_union_b_competition(city, chair_b), name="x", weight=50
+    ).pk
+
+
+def _union_b_judge(city, chair_b) -> int:
+    from competitions.models import Judge
+
+    return Judge.objects.create(competition_id=_union_b_competition(city, chair_b), user=chair_b).pk
+
+
+def _union_b_round(city, chair_b) -> int:
+    from competitions.models import HonourKind, NominationRound
+
+    round_ = NominationRound.objects.create(
+        organiser=city.union_b,
+        kind=HonourKind.objects.first(),
+        level="city",
+        year=2026,
+        awarding_body="乙",
+    )
+    round_.quotas.create(organisation=city.union_b, seats=3)
+    return round_.pk
+
+
+def _union_b_nomination(city, chair_b) -> int:
+    from competitions.models import Nomination
+
+    return Nomination.objects.create(
+        round_id=_union_b_round(city, chair_b),
+        organisation=city.union_b,
+        member=MemberFactory(organisation=city.union_b),
+    ).pk
+
+
 UNION_B_OBJECTS = {
     "members:organisation_detail": lambda city, chair_b: city.union_b.pk,
     "members:organisation_children": lambda city, chair_b: city.union_b.pk,
@@ -193,6 +258,38 @@ UNION_B_OBJECTS = {
     "welfare:file_reviewed": _union_b_file,
     "welfare:campaign_detail": _union_b_campaign,
     "welfare:campaign_budget": _union_b_campaign,
+    # competitions: a competition union B runs, and an entry in it
+    **{
+        f"competitions:{name}": _union_b_competition
+        for name in (
+            "competition_detail",
+            "criterion_add",
+            "judge_add",
+            "competition_advance",
+            "competition_publish",
+            "winners_to_honours",
+            "competition_export",
+            "entry_create",
+            "judge_sheet",
+        )
+    },
+    "competitions:score_save": _union_b_competition_entry,
+    **{
+        f"competitions:{name}": _union_b_round
+        for name in (
+            "round_detail",
+            "rule_add",
+            "quota_set",
+            "round_notice",
+            "round_decide",
+            "nomination_create",
+            "round_export",
+        )
+    },
+    "competitions:objection_add": _union_b_nomination,
+    "competitions:nomination_withdraw": _union_b_nomination,
+    "competitions:criterion_remove": _union_b_criterion,
+    "competitions:judge_assign": _union_b_judge,
 }
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("system/jobs/", views.job_runs, name="job_runs"),
     path("congress/", include("congress.urls")),
     path("welfare/", include("welfare.urls")),
+    path("competitions/", include("competitions.urls")),
     path("", include("members.urls")),
     # Operators only: superusers. Union staff work in the portal's own pages.
     path(settings.ADMIN_URL, admin.site.urls),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from competitions import demo as competitions_demo
 from congress import demo as congress_demo
 from members import demo, demo_people
 from welfare import demo as welfare_demo
@@ -23,7 +24,11 @@ class Command(BaseCommand):
             f"dues records: {dues}, fund records: {funds}"
         )
         # The domain apps build on the members; each seeds itself, idempotently.
-        for label, seed in (("welfare", welfare_demo.seed), ("congress", congress_demo.seed)):
+        for label, seed in (
+            ("welfare", welfare_demo.seed),
+            ("congress", congress_demo.seed),
+            ("competitions", competitions_demo.seed),
+        ):
             self.stdout.write(f"{label}: {seed(timezone.localdate())} rows added")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")

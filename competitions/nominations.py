@@ -1,0 +1,223 @@
+"""Nomination rounds (domain.md G): quotas per organisation, quota rules kept as data and
+checked against the list, a public notice with objections, and the outcome written to the
+honours register."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members import access
+from members.models import Member, Organisation
+from unionportal.audit import audit_event
+
+from .models import (
+    HonourKind,
+    Nomination,
+    NominationQuota,
+    NominationRound,
+    NominationStatus,
+    Objection,
+    QuotaAttribute,
+    QuotaOperator,
+    QuotaRule,
+    RoundStatus,
+)
+from .services import _ancestor_paths, honour_create
+
+# How each quota attribute reads a member.
+MATCHES = {
+    QuotaAttribute.FRONTLINE: lambda m: m.is_frontline,
+    QuotaAttribute.MIGRANT: lambda m: m.is_migrant,
+    QuotaAttribute.WOMEN: lambda m: m.gender == "F",
+    QuotaAttribute.MANAGER: lambda m: m.is_manager,
+}
+
+
+def visible_rounds(user) -> QuerySet[NominationRound]:
+    q = Q(pk__in=[])
+    for p in access.scope_paths(user):
+        q |= Q(organiser__path__startswith=p)
+    ancestors = _ancestor_paths(user)
+    if ancestors:
+        q |= Q(organiser__path__in=ancestors)
+    return NominationRound.objects.filter(q)
+
+
+def visible_nominations(user, round_: NominationRound) -> QuerySet[Nomination]:
+    qs = round_.nominees.select_related("member", "organisation").order_by("pk")
+    if access.can(user, "view", round_.organiser):
+        return qs
+    return access.scope(user, qs, org_field="organisation")
+
+
+@transaction.atomic
+def round_create(
+    *, actor, organiser: Organisation, kind: HonourKind, level: str, year: int, awarding_body: str
+) -> NominationRound:
+    round_ = NominationRound.objects.create(
+        organiser=organiser, kind=kind, level=level, year=year, awarding_body=awarding_body
+    )
+    audit_event(round_, "nomination.round_create", actor=actor)
+    return round_
+
+
+def _open(round_: NominationRound) -> None:
+    if round_.status != RoundStatus.OPEN:
+        raise ValidationError(_("The round is no longer taking nominations."))
+
+
+@transaction.atomic
+def rule_add(
+    *, actor, round_: NominationRound, attribute: str, operator: str, percent: Decimal
+) -> QuotaRule:
+    _open(round_)
+    if not Decimal("0") <= percent <= Decimal("100"):
+        raise ValidationError({"percent": _("A share is between 0 and 100.")})
+    rule = round_.rules.create(attribute=attribute, operator=operator, percent=percent)
+    audit_event(round_, "nomination.rule_add", actor=actor, rule=str(rule))
+    return rule
+
+
+@transaction.atomic
+def quota_set(
+    *, actor, round_: NominationRound, organisation: Organisation, seats: int
+) -> NominationQuota:
+    _open(round_)
+    if not organisation.path.startswith(round_.organiser.path):
+        raise ValidationError({"organisation": _("This union is outside the round's area.")})
+    quota, _created = NominationQuota.objects.update_or_create(
+        round=round_, organisation=organisation, defaults={"seats": seats}
+    )
+    audit_event(round_, "nomination.quota_set", actor=actor, organisation=organisation.pk)
+    return quota
+
+
+@transaction.atomic
+def nominate(
+    *, actor, round_: NominationRound, organisation: Organisation, member: Member
+) -> Nomination:
+    round_ = NominationRound.objects.select_for_update().get(pk=round_.pk)
+    _open(round_)
+    quota = round_.quotas.filter(organisation=organisation).first()
+    if quota is None:
+        raise ValidationError(_("This union has no quota in the round."))
+    if round_.nominees.filter(organisation=organisation).count() >= quota.seats:
+        raise ValidationError(
+            _("The union's quota of %(n)s nominees is used up.") % {"n": quota.seats}
+        )
+    if not member.is_current or not member.organisation.path.startswith(organisation.path):
+        raise ValidationError(
+            _("%(name)s is not a current member of this union.") % {"name": member.name}
+        )
+    if round_.nominees.filter(member=member).exists():
+        raise ValidationError(_("%(name)s is already nominated.") % {"name": member.name})
+    nomination = Nomination.objects.create(round=round_, organisation=organisation, member=member)
+    audit_event(nomination, "nomination.create", actor=actor)
+    return nomination
+
+
+@transaction.atomic
+def nomination_withdraw(*, actor, nomination: Nomination) -> None:
+    round_ = NominationRound.objects.select_for_update().get(pk=nomination.round_id)
+    _open(round_)
+    audit_event(round_, "nomination.withdraw", actor=actor, member=nomination.member_id)
+    nomination.delete()
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    rule: QuotaRule
+    matching: int
+    total: int
+    actual: Decimal  # percent, 2 places, for display
+    ok: bool
+
+
+def quota_check(round_: NominationRound) -> list[RuleCheck]:
+    """Every rule against the round's list, with the actual share. Compared exactly
+    (matching * 100 against percent * total), so 60% of 5 is met by 3."""
+    members = [n.member for n in round_.nominees.select_related("member")]
+    total = len(members)
+    checks = []
+    for rule in round_.rules.all():
+        matching = sum(1 for m in members if MATCHES[rule.attribute](m))
+        share = Decimal(matching * 100)
+        target = rule.percent * total
+        ok = share >= target if rule.operator == QuotaOperator.AT_LEAST else share <= target
+        actual = (share / total).quantize(Decimal("0.01"), ROUND_HALF_UP) if total else Decimal(0)
+        checks.append(RuleCheck(rule, matching, total, actual, ok))
+    return checks
+
+
+@transaction.atomic
+def round_start_notice(
+    *, actor, round_: NominationRound, notice_from: date, notice_to: date
+) -> NominationRound:
+    round_ = NominationRound.objects.select_for_update().get(pk=round_.pk)
+    _open(round_)
+    if notice_to < notice_from:
+        raise ValidationError({"notice_to": _("The notice cannot end before it starts.")})
+    if not round_.nominees.exists():
+        raise ValidationError(_("There are no nominees."))
+    failing = [c for c in quota_check(round_) if not c.ok]
+    if failing:
+        raise ValidationError(_("The list breaks %(n)s quota rules.") % {"n": len(failing)})
+    round_.status, round_.notice_from, round_.notice_to = RoundStatus.NOTICE, notice_from, notice_to
+    round_.save(update_fields=["status", "notice_from", "notice_to"])
+    audit_event(round_, "nomination.notice", actor=actor)
+    return round_
+
+
+@transaction.atomic
+def objection_record(
+    *, actor, nomination: Nomination, received_on: date, body: str, handling: str = ""
+) -> Objection:
+    status = NominationRound.objects.values_list("status", flat=True).get(pk=nomination.round_id)
+    if status != RoundStatus.NOTICE:
+        raise ValidationError(_("Objections are recorded during the public notice."))
+    objection = nomination.objections.create(received_on=received_on, body=body, handling=handling)
+    audit_event(nomination, "nomination.objection", actor=actor)
+    return objection
+
+
+@transaction.atomic
+def round_decide(
+    *, actor, round_: NominationRound, awarded: set[int], today: date | None = None
+) -> NominationRound:
+    """Close the round after its notice: the nominees in `awarded` (nomination ids) go into
+    the honours register; the others are recorded as not awarded."""
+    today = today or timezone.localdate()
+    round_ = NominationRound.objects.select_for_update().get(pk=round_.pk)
+    if round_.status != RoundStatus.NOTICE:
+        raise ValidationError(_("The round is decided after its public notice."))
+    if today <= round_.notice_to:
+        raise ValidationError(
+            _("The public notice runs until %(date)s.") % {"date": round_.notice_to}
+        )
+    for nomination in round_.nominees.select_related("member", "organisation"):
+        if nomination.pk in awarded:
+            nomination.status = NominationStatus.AWARDED
+            nomination.honour = honour_create(
+                actor=actor,
+                kind=round_.kind,
+                level=round_.level,
+                year=round_.year,
+                awarding_body=round_.awarding_body,
+                organisation=nomination.organisation,
+                member=nomination.member,
+            )
+        else:
+            nomination.status = NominationStatus.NOT_AWARDED
+        nomination.save(update_fields=["status", "honour"])
+    round_.status = RoundStatus.CLOSED
+    round_.save(update_fields=["status"])
+    audit_event(round_, "nomination.decide", actor=actor, awarded=len(awarded))
+    return round_
