@@ -153,7 +153,14 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    # pytest-django runs tests marked django_db before the transactional ones (whose flush
+    # empties the tables, seeded rule defaults included) only when it sees the marker: give it
+    # to every test that reaches the database through a fixture alone.
+    for item in items:
+        if "db" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.django_db)
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not os.path.exists(chromium):
         skip = pytest.mark.skip(reason=f"no chromium at {chromium} (CI installs Debian's)")

@@ -54,3 +54,21 @@ def pytest_sessionfinish(session, exitstatus):
         for p in problems:
             reporter.write_line(f"STRICT CI CHECK FAILED: {p}", red=True, bold=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    fixtures = getattr(item, "fixturenames", ())
+    return "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests (browser journeys, concurrency, the worker) flush every table when
+    they end, seeded rule defaults included: run them after all the others, as Django's own
+    runner does, whatever order other plugins left."""
+    items.sort(key=_transactional)

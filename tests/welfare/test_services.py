@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import translation
 
 from members.models import RoleName, User
 from tests.factories import RoleFactory, UserFactory
@@ -29,6 +30,16 @@ from welfare.models import (
 from .conftest import on_notice
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests read the services' messages in the source language (the UI shows them in
+    Chinese, which the view tests check)."""
+    with translation.override("en"):
+        yield
+
+
 S = ReliefStatus
 DAY = date(2026, 3, 2)
 AFTER = date(2026, 3, 9)  # the default 7 notice days have run
