@@ -334,6 +334,9 @@ class ReliefApplication(models.Model):
     notice_ends = models.DateField(_("notice ends"), null=True, blank=True)
     override_reason = models.TextField(_("reason for overriding a check"), blank=True)
     reject_reason = models.TextField(_("reason for rejection"), blank=True)
+    # The form's one-time token: a double-clicked or replayed "save" finds this row instead
+    # of making a second application (security.md H2).
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

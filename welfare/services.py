@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -315,23 +315,39 @@ def relief_create(
     amount_requested,
     campaign: Campaign | None = None,
     today=None,
+    token=None,
 ) -> ReliefApplication:
+    """Save a draft. `token` is the form's one-time token: posting it again (a double click,
+    a replay, two at once) returns the application it already made."""
+    if token is not None:
+        existing = ReliefApplication.objects.filter(idempotency_key=token, member=member).first()
+        if existing is not None:
+            return existing
     today = today or timezone.localdate()
     amount = _positive(amount_requested, "amount_requested")
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the member needs relief.")})
     open_file = HardshipFile.objects.filter(member=member).exclude(status=FileStatus.CLOSED).first()
-    app = ReliefApplication.objects.create(
-        organisation=member.organisation,
-        member=member,
-        hardship_file=open_file,
-        kind=kind,
-        year=today.year,
-        reason=reason.strip(),
-        amount_requested=amount,
-        campaign=campaign,
-        created_by=actor,
-    )
+    try:
+        with transaction.atomic():
+            app = ReliefApplication.objects.create(
+                organisation=member.organisation,
+                member=member,
+                hardship_file=open_file,
+                kind=kind,
+                year=today.year,
+                reason=reason.strip(),
+                amount_requested=amount,
+                campaign=campaign,
+                created_by=actor,
+                idempotency_key=token,
+            )
+    except IntegrityError:
+        # The same token won a race a moment ago: that application is the one.
+        existing = ReliefApplication.objects.filter(idempotency_key=token, member=member).first()
+        if existing is None:
+            raise
+        return existing
     _log(app, actor, "draft", "")
     return app
 

@@ -175,6 +175,7 @@ def relief_create(request: HttpRequest) -> HttpResponse:
                 reason=data["reason"],
                 amount_requested=data["amount_requested"],
                 campaign=data["campaign"],
+                token=data.get("token"),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)

@@ -623,3 +623,24 @@ def test_household_rows_make_the_income_and_the_category(as_user, chair_a, membe
     assert page.status_code == 200
     detail = client.get(reverse("welfare:file_detail", args=[hf.pk])).content.decode()
     assert "本人" in detail
+
+
+def test_saving_the_same_form_twice_makes_one_application(city, chair_a, member_a, as_user):
+    """security.md H2: a double click or a replayed POST carries the same one-time token."""
+    client = as_user(chair_a)
+    page = client.get(reverse("welfare:relief_create")).content.decode()
+    token = page.split('name="token" value="')[1].split('"')[0]
+    data = {
+        "member": member_a.name,
+        "kind": "medical",
+        "amount_requested": "2000",
+        "reason": "大病",
+        "token": token,
+    }
+    first = client.post(reverse("welfare:relief_create"), data)
+    second = client.post(reverse("welfare:relief_create"), data)
+    app = ReliefApplication.objects.get()
+    assert first["Location"] == second["Location"] == app.get_absolute_url()
+    data["token"] = str(__import__("uuid").uuid4())
+    client.post(reverse("welfare:relief_create"), data)
+    assert ReliefApplication.objects.count() == 2
