@@ -122,7 +122,17 @@ def test_a_good_file_imports_every_row_with_its_history_and_one_audit_row(city, 
     assert members["导入会员1"].status == "applied"
     assert members["导入会员2"].phone == "13900000002" and members["导入会员2"].is_migrant
     assert MemberStatusChange.objects.count() == 5
+    change = first.status_changes.get()
+    assert (change.from_status, change.to_status, change.changed_on) == (
+        "",
+        "active",
+        first.joined_on,
+    )
+    assert change.changed_by == chair_a and change.organisation == city.union_a
     assert WageBase.objects.count() == 4  # the row without a wage base has none
+    wage = first.wage_bases.get()
+    assert wage.effective_month == first.joined_on.replace(day=1)
+    assert wage.amount == Decimal("4567.89")
     audit = LogEntry.objects.filter(additional_data__event="member.import")
     assert audit.count() == 1
     assert audit.get().additional_data["rows"] == 5 and audit.get().actor == chair_a
