@@ -215,13 +215,64 @@ def dues_rollup_year(runs: int) -> tuple[float, float]:
     return statistics.median(a), statistics.median(b)
 
 
-def run_all(*, size: str, runs: int, small: dict | None, log=print) -> list[Result]:
-    results: list[Result] = []
-    log(f"measuring ({size}, {runs} runs each)")
+PARTS = ("list", "lookup", "export", "import", "dues")
 
+
+def run_all(
+    *, size: str, runs: int, small: dict | None, log=print, only: set[str] | None = None
+) -> list[Result]:
+    only = set(only or PARTS)
+    log(f"measuring ({size}, {runs} runs each): {', '.join(p for p in PARTS if p in only)}")
+    results: list[Result] = []
+    if "list" in only:
+        results += _list_page(runs, small)
+    if "lookup" in only:
+        by_id, by_pk = lookup_vs_pk(runs * 6)
+        results.append(
+            Result(
+                "lookup by full resident ID p50",
+                by_id * 1000,
+                "ms",
+                by_pk * 1000,
+                "member page by primary key",
+                "<= 1.5x",
+                by_id / by_pk <= 1.5,
+            )
+        )
+    for extra in EXTRA_MEASUREMENTS:
+        results.extend(extra(size=size, runs=runs, log=log, only=only))
+    if "dues" in only:
+        ours, hand = dues_generation(max(3, runs // 2))
+        results.append(
+            Result(
+                "monthly dues generation",
+                ours,
+                "s",
+                hand,
+                "hand-written INSERT ... SELECT",
+                "<= 2x",
+                ours / hand <= 2,
+            )
+        )
+        ours, hand = dues_rollup_year(max(3, runs // 2))
+        results.append(
+            Result(
+                "dues rollup, all months",
+                ours,
+                "s",
+                hand,
+                "hand-written GROUP BY upsert",
+                "<= 2x",
+                ours / hand <= 2,
+            )
+        )
+    return results
+
+
+def _list_page(runs: int, small: dict | None) -> list[Result]:
     page = list_page(runs * 6)
     small_p50 = small["member list page p50"]["figure"] / 1000 if small else None
-    results.append(
+    return [
         Result(
             "member list page p50",
             page["p50"] * 1000,
@@ -231,9 +282,7 @@ def run_all(*, size: str, runs: int, small: dict | None, log=print) -> list[Resu
             "<= 1.5x",
             (page["p50"] / small_p50 <= 1.5) if small_p50 else None,
             "size ratio only in the full run" if not small else "",
-        )
-    )
-    results.append(
+        ),
         Result(
             "member list page queries",
             page["own_queries"],
@@ -243,50 +292,8 @@ def run_all(*, size: str, runs: int, small: dict | None, log=print) -> list[Resu
             "<= 10",
             page["own_queries"] <= 10,
             f"{page['queries']} with the session and login statements",
-        )
-    )
-
-    by_id, by_pk = lookup_vs_pk(runs * 6)
-    results.append(
-        Result(
-            "lookup by full resident ID p50",
-            by_id * 1000,
-            "ms",
-            by_pk * 1000,
-            "member page by primary key",
-            "<= 1.5x",
-            by_id / by_pk <= 1.5,
-        )
-    )
-
-    for extra in EXTRA_MEASUREMENTS:
-        results.extend(extra(size=size, runs=runs, log=log))
-
-    ours, hand = dues_generation(max(3, runs // 2))
-    results.append(
-        Result(
-            "monthly dues generation",
-            ours,
-            "s",
-            hand,
-            "hand-written INSERT ... SELECT",
-            "<= 2x",
-            ours / hand <= 2,
-        )
-    )
-    ours, hand = dues_rollup_year(max(3, runs // 2))
-    results.append(
-        Result(
-            "dues rollup, all months",
-            ours,
-            "s",
-            hand,
-            "hand-written GROUP BY upsert",
-            "<= 2x",
-            ours / hand <= 2,
-        )
-    )
-    return results
+        ),
+    ]
 
 
 # Measurements that other modules add (the Excel export and import).

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=0, help="timed runs per figure")
         parser.add_argument("--out", help="write the figures as JSON here")
         parser.add_argument("--small", help="JSON of the smoke-size run, for size ratios")
+        parser.add_argument("--only", help="comma-separated parts: " + ",".join(measure.PARTS))
 
     def handle(
         self,
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         runs: int,
         out: str | None,
         small: str | None,
+        only: str | None,
         **options,
     ) -> None:
         chosen = dataset.FULL if size == "full" else dataset.SMOKE
@@ -47,7 +49,13 @@ class Command(BaseCommand):
             )
         runs = runs or (9 if size == "full" else 5)
         anchors = json.loads(Path(small).read_text()) if small else None
-        results = measure.run_all(size=size, runs=runs, small=anchors, log=self.stdout.write)
+        results = measure.run_all(
+            size=size,
+            runs=runs,
+            small=anchors,
+            log=self.stdout.write,
+            only=set(only.split(",")) if only else None,
+        )
         for result in results:
             self.stdout.write(result.line())
         if out:
