@@ -57,6 +57,7 @@ def seed(today: date) -> int:
 
     # Hardship files: deep, relative, accidental (net income against the 800 line).
     files = []
+    approver = staff  # federation staff approve files; union staff review (architecture.md)
     for member, size, income, illness, accident, cause in (
         (people[0], 3, "21600", "3600", False, "下岗失业，配偶患病"),
         (people[1], 4, "57600", "6000", False, "子女上学，单职工家庭"),
@@ -79,7 +80,7 @@ def seed(today: date) -> int:
         )
         services.file_set_status(actor=chair, hardship_file=f, to_status=FileStatus.SUBMITTED)
         services.file_set_status(
-            actor=county, hardship_file=f, to_status=FileStatus.APPROVED, today=today
+            actor=approver, hardship_file=f, to_status=FileStatus.APPROVED, today=today
         )
         files.append(f)
         made += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 
 from crispy_forms.helper import FormHelper
@@ -42,6 +43,16 @@ def money_field(label, required=True):
     )
 
 
+class NameOnlyInput(forms.TextInput):
+    """Writes a typed name back into the page, never a typed resident ID (security.md F2)."""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        if value and sum(ch.isdigit() for ch in unicodedata.normalize("NFKC", value)) >= 6:
+            return None
+        return value
+
+
 def find_member(members_in_scope, text: str) -> Member:
     text = (text or "").strip()
     try:
@@ -62,7 +73,12 @@ def find_member(members_in_scope, text: str) -> Member:
 
 
 class ReliefForm(_Helper, forms.Form):
-    member = forms.CharField(label=_("Member (name or resident ID)"), max_length=40, required=False)
+    member = forms.CharField(
+        label=_("Member (name or resident ID)"),
+        max_length=40,
+        required=False,
+        widget=NameOnlyInput,
+    )
     kind = forms.ChoiceField(label=_("Relief kind"), choices=ReliefKind.choices)
     amount_requested = money_field(_("Amount requested"))
     reason = forms.CharField(label=_("Reason for the application"), widget=forms.Textarea)
@@ -160,7 +176,12 @@ class ProofForm(_Helper, forms.Form):
 
 
 class FileForm(_Helper, forms.Form):
-    member = forms.CharField(label=_("Member (name or resident ID)"), max_length=40, required=False)
+    member = forms.CharField(
+        label=_("Member (name or resident ID)"),
+        max_length=40,
+        required=False,
+        widget=NameOnlyInput,
+    )
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     household_size = forms.IntegerField(label=_("Household size"), min_value=1, max_value=30)
     annual_income = forms.DecimalField(
@@ -242,7 +263,9 @@ class ReasonForm(_Helper, forms.Form):
 
 
 class VisitForm(_Helper, forms.Form):
-    member = forms.CharField(label=_("Member (name or resident ID)"), max_length=40)
+    member = forms.CharField(
+        label=_("Member (name or resident ID)"), max_length=40, widget=NameOnlyInput
+    )
     occasion = forms.ChoiceField(label=_("Occasion"), choices=Occasion.choices)
     visited_on = forms.DateField(label=_("Date"), widget=DATE)
     in_cash = forms.BooleanField(label=_("In cash"), required=False)

@@ -230,6 +230,8 @@ def file_set_status(
     if to_status not in allowed[f.status]:
         raise ValidationError(_("This file cannot move to that status."))
     if to_status == FileStatus.APPROVED:
+        if actor is not None:
+            access.require(actor, "relief.approve", f.organisation)
         if not f.category:
             raise ValidationError(_("Choose a category before approving."))
         f.review_due = _add_months(today, REVIEW_MONTHS)
@@ -320,8 +322,12 @@ def relief_create(
     """Save a draft. `token` is the form's one-time token: posting it again (a double click,
     a replay, two at once) returns the application it already made."""
     if token is not None:
-        existing = ReliefApplication.objects.filter(idempotency_key=token, member=member).first()
+        existing = ReliefApplication.objects.filter(idempotency_key=token).first()
         if existing is not None:
+            if existing.member_id != member.pk:
+                raise ValidationError(
+                    _("This form was already used for another member; open a new form.")
+                )
             return existing
     today = today or timezone.localdate()
     amount = _positive(amount_requested, "amount_requested")
@@ -344,8 +350,8 @@ def relief_create(
             )
     except IntegrityError:
         # The same token won a race a moment ago: that application is the one.
-        existing = ReliefApplication.objects.filter(idempotency_key=token, member=member).first()
-        if existing is None:
+        existing = ReliefApplication.objects.filter(idempotency_key=token).first()
+        if existing is None or existing.member_id != member.pk:
             raise
         return existing
     _log(app, actor, "draft", "")
@@ -584,6 +590,8 @@ def relief_pay(
 def proof_add(
     *, actor, application: ReliefApplication, title: str, upload, content_type: str
 ) -> ReliefProof:
+    if application.status in (S.REJECTED, S.PAID):
+        raise ValidationError(_("A closed case takes no more proofs."))
     proof = ReliefProof(
         application=application, title=title, content_type=content_type, uploaded_by=actor
     )
@@ -655,7 +663,7 @@ def campaign_create(
 
 @transaction.atomic
 def campaign_set_budget(*, actor, campaign: Campaign, budget, reason: str) -> Campaign:
-    if actor is not None and not access.can(actor, "campaign.budget"):
+    if actor is not None and not access.can(actor, "campaign.budget", campaign.organisation):
         raise PermissionDenied
     budget = _positive(budget, "budget")
     c = Campaign.objects.select_for_update().get(pk=campaign.pk)

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -152,9 +152,7 @@ def relief_create(request: HttpRequest) -> HttpResponse:
     member_pk = request.GET.get("member") or request.POST.get("member_pk")
     if member_pk:
         try:
-            fixed = access.get_object_for_user(
-                request.user, Member.objects.all(), org_field=ORG, pk=int(member_pk)
-            )
+            fixed = get_object_or_404(_members(request.user), pk=int(member_pk))
         except ValueError as exc:
             raise Http404 from exc
     form = f.ReliefForm(
@@ -557,8 +555,8 @@ def _file_actions(user, hf: HardshipFile) -> dict:
     return {
         "edit": hf.status != FileStatus.CLOSED and access.can(user, "relief.draft", org),
         "submit": hf.status == FileStatus.DRAFT and access.can(user, "relief.submit", org),
-        "approve": hf.status == FileStatus.SUBMITTED
-        and (access.can(user, "relief.review", org) or access.can(user, "relief.approve", org)),
+        # Approving a file is an approver's decision; union staff review (architecture.md).
+        "approve": hf.status == FileStatus.SUBMITTED and access.can(user, "relief.approve", org),
         "close": hf.status == FileStatus.APPROVED
         and access.can(user, "relief.submit", org)
         or hf.status == FileStatus.APPROVED
@@ -726,7 +724,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def campaign_budget(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    access.require(request.user, "campaign.budget")
+    access.require(request.user, "campaign.budget", campaign.organisation)
     form = f.BudgetForm(request.POST)
     if form.is_valid():
         try:

@@ -298,7 +298,9 @@ def test_a_proof_is_private_and_type_checked(
 # --- Files, visits, campaigns ---------------------------------------------------------------
 
 
-def test_a_file_is_opened_submitted_approved_and_closed(as_user, chair_a, county_user, member_a):
+def test_a_file_is_opened_submitted_approved_and_closed(
+    as_user, chair_a, county_user, staff_user, member_a
+):
     client = as_user(chair_a)
     client.post(
         reverse("welfare:file_create"),
@@ -323,7 +325,14 @@ def test_a_file_is_opened_submitted_approved_and_closed(as_user, chair_a, county
         ).status_code
         == 403
     )
-    as_user(county_user).post(
+    # Union staff review but do not approve a file; federation staff do.
+    assert (
+        as_user(county_user)
+        .post(reverse("welfare:file_status", args=[hf.pk]), {"to_status": "approved"})
+        .status_code
+        == 403
+    )
+    as_user(staff_user).post(
         reverse("welfare:file_status", args=[hf.pk]), {"to_status": "approved"}
     )
     client.post(
