@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from members import access
 from members.models import GRASSROOTS_KINDS, Member, Organisation
-from members.views.common import apply_service_errors
+from members.views.common import apply_service_errors, is_id
 from unionportal.excel import XLSX_CONTENT_TYPE, content_disposition, write_xlsx
 
 from . import services
@@ -212,7 +212,7 @@ def judge_assign(request: HttpRequest, pk: int) -> HttpResponse:
     competition = _managed(request, judge.competition_id)
     entries = list(competition.entries.select_related("member", "organisation").order_by("pk"))
     if request.method == "POST":
-        wanted = {int(v) for v in request.POST.getlist("entries") if v.isdigit()}
+        wanted = {int(v) for v in request.POST.getlist("entries") if is_id(v)}
         try:
             services.judge_assign(
                 actor=request.user, judge=judge, entries=[e for e in entries if e.pk in wanted]
@@ -310,7 +310,7 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(competition)
     unions = _enter_unions(request.user, competition)
     union_pk = request.POST.get("organisation") or request.GET.get("union")
-    union = unions.filter(pk=union_pk).first() if str(union_pk or "").isdigit() else None
+    union = unions.filter(pk=union_pk).first() if is_id(union_pk) else None
     if union is None and unions.count() == 1:
         union = unions.first()
     members = (
@@ -402,7 +402,7 @@ def score_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _scoped_members(request, organisations, org_pk):
-    org = organisations.filter(pk=org_pk).first() if str(org_pk or "").isdigit() else None
+    org = organisations.filter(pk=org_pk).first() if is_id(org_pk) else None
     if org is None:
         return None, Member.objects.none()
     return org, Member.objects.current().filter(organisation=org).order_by("name")
@@ -418,7 +418,7 @@ def honour_list(request: HttpRequest) -> HttpResponse:
         org_field="organisation",
     )
     year = request.GET.get("year", "")
-    if year.isdigit():
+    if is_id(year):
         qs = qs.filter(year=int(year))
     if request.GET.get("format") == "xlsx":
         access.require(request.user, "export")

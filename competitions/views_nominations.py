@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from members import access
 from members.models import Member, Organisation
-from members.views.common import apply_service_errors
+from members.views.common import apply_service_errors, is_id
 
 from . import nominations as svc
 from .forms import NominationForm, NoticeForm, ObjectionForm, QuotaForm, RoundForm, RuleForm
@@ -165,7 +165,7 @@ def round_notice(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_decide(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _managed(request, pk)
-    awarded = {int(v) for v in request.POST.getlist("awarded") if v.isdigit()}
+    awarded = {int(v) for v in request.POST.getlist("awarded") if is_id(v)}
     try:
         svc.round_decide(actor=request.user, round_=round_, awarded=awarded)
     except ValidationError as exc:
@@ -219,7 +219,7 @@ def nomination_create(request: HttpRequest, pk: int) -> HttpResponse:
         capability="competition.enter",
     )
     union_pk = request.POST.get("organisation") or request.GET.get("union")
-    union = unions.filter(pk=union_pk).first() if str(union_pk or "").isdigit() else None
+    union = unions.filter(pk=union_pk).first() if is_id(union_pk) else None
     if union is None and unions.count() == 1:
         union = unions.first()
     members = (

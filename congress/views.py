@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from members import access
 from members.models import CURRENT_STATUSES, Member
-from members.views.common import apply_service_errors
+from members.views.common import apply_service_errors, is_id
 from unionportal.audit import audit_event
 from unionportal.excel import XLSX_CONTENT_TYPE, Column, content_disposition, write_xlsx
 
@@ -217,7 +217,7 @@ def delegate_add(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk, capability=MANAGE)
     if request.method == "POST":
         member_pk = request.POST.get("member", "")
-        if not member_pk.isdigit():
+        if not is_id(member_pk):
             raise Http404
         member = access.get_object_for_user(
             request.user,
@@ -274,7 +274,7 @@ def delegate_remove(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, _("The delegate has been removed."))
-    if session_pk.isdigit():
+    if is_id(session_pk):
         return redirect("congress:session_detail", int(session_pk))
     return redirect("congress:session_list")
 
@@ -515,7 +515,7 @@ def item_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    return int(raw) if is_id(raw) and 2000 <= int(raw) <= 2100 else timezone.localdate().year
 
 
 @login_required
@@ -564,7 +564,7 @@ def suggestion_create(request: HttpRequest) -> HttpResponse:
     member = None
     raw = request.GET.get("member") or request.POST.get("member", "")
     if raw:
-        if not raw.isdigit():
+        if not is_id(raw):
             raise Http404
         member = access.get_object_for_user(
             request.user,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from . import access
 from .forms import DATE
 from .models import MemberStatus, Organisation
+from .views.common import is_id
 
 ANY_YES_NO = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 
@@ -106,7 +107,7 @@ class MemberFilter(django_filters.FilterSet):
         chosen = self.form.data.get("union") if self.is_bound else None
         if chosen and str(chosen) not in {str(o.pk) for o in shown}:
             # A union picked elsewhere (the organisation tree): list it so it stays selected.
-            shown += list(in_scope.filter(pk=chosen)) if str(chosen).isdigit() else []
+            shown += list(in_scope.filter(pk=chosen)) if is_id(str(chosen)) else []
         indent = "\u3000"  # an ideographic space per level, as in the organisation forms
         return [("", field.empty_label)] + [
             (o.pk, f"{indent * max(o.depth - top, 0)}{o.name}") for o in shown

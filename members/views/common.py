@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
@@ -15,3 +17,12 @@ def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+_ID_RE = re.compile(r"[0-9]{1,12}")
+
+
+def is_id(value) -> bool:
+    """Whether a query or form value is a plain number fit for int() and a primary key.
+    str.isdigit() is not enough: it accepts '²' and numbers too long for int()."""
+    return isinstance(value, str) and _ID_RE.fullmatch(value) is not None

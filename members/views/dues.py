@@ -26,7 +26,7 @@ from ..dues_forms import MemberPaymentForm, PaymentForm, WageBaseForm
 from ..models import DuesRecord, DuesRollup, Member, Organisation
 from ..services.members import MEMBER_ORG_KINDS
 from . import funds
-from .common import apply_service_errors
+from .common import apply_service_errors, is_id
 
 PAGE_SIZE = 50
 
@@ -46,7 +46,7 @@ def org_param(request: HttpRequest, data, capability: str | None = None) -> Orga
     """The organisation named by `org` (404 out of scope, 403 without the capability), or the
     top of the user's scope."""
     raw = str(data.get("org", "")).strip()
-    if raw.isdigit():
+    if is_id(raw):
         return access.get_object_for_user(
             request.user, Organisation.objects.all(), capability=capability, pk=int(raw)
         )
@@ -143,7 +143,7 @@ def dues_pay(request: HttpRequest) -> HttpResponse:
     """Mark the selected member rows of a union-month paid."""
     org, month = _payment_target(request)
     form = PaymentForm(request.POST)
-    ids = [int(x) for x in request.POST.getlist("record") if x.isdigit()]
+    ids = [int(x) for x in request.POST.getlist("record") if is_id(x)]
     if not ids:
         messages.error(request, _("Select the members whose dues were paid."))
     elif not form.is_valid():

@@ -27,7 +27,7 @@ from ..dues_forms import (
     shares_from,
 )
 from ..models import GRASSROOTS_KINDS, FundRecord, Organisation, RemittanceRule
-from .common import apply_service_errors
+from .common import apply_service_errors, is_id
 
 PAGE_SIZE = 50
 
@@ -83,7 +83,7 @@ def fund_create(request: HttpRequest) -> HttpResponse:
     access.require(user, "member.edit")
     initial = {}
     raw = request.GET.get("org", "")
-    if raw.isdigit():
+    if is_id(raw):
         initial["organisation"] = access.get_object_for_user(
             user, Organisation.objects.all(), capability="member.edit", pk=int(raw)
         )
@@ -225,7 +225,7 @@ def remittance_what_if(request: HttpRequest) -> HttpResponse:
     access.require(user, "view")
     org = None
     raw = request.GET.get("org", "")
-    if raw.isdigit():
+    if is_id(raw):
         org = access.get_object_for_user(user, Organisation.objects.all(), pk=int(raw))
     choices = (
         access.scope(user, Organisation.objects.active().filter(kind__in=GRASSROOTS_KINDS))

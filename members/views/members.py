@@ -22,7 +22,7 @@ from ..filters import MemberFilter
 from ..forms import MemberForm, MemberLookupForm, MemberStatusForm
 from ..models import Member
 from ..timeline import member_timeline
-from .common import apply_service_errors
+from .common import apply_service_errors, is_id
 
 PER_PAGE = 50
 LOOKUP_LIMIT = 50
@@ -196,7 +196,7 @@ def _default_union(request: HttpRequest, form: MemberForm) -> int | None:
     an organisation's page), else the user's own union when they hold one union only."""
     choices = form.fields["organisation"].queryset
     asked = request.GET.get("organisation", "")
-    if asked.isdigit():
+    if is_id(asked):
         return choices.filter(pk=asked).values_list("pk", flat=True).first()
     tops = access.scope_paths(request.user, "member.edit")
     if len(tops) == 1:

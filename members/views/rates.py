@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from .. import access, kpis
 from ..models import Organisation
+from .common import is_id
 
 
 @login_required
@@ -25,7 +26,7 @@ def membership_rates(request: HttpRequest) -> HttpResponse:
     )
     chosen = request.GET.get("org", "")
     if chosen:
-        if not chosen.isdigit():
+        if not is_id(chosen):
             raise Http404
         root = access.get_object_for_user(user, Organisation.objects.all(), pk=int(chosen))
     else:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import access, services
 from ..forms import TransferRequestForm
 from ..models import Member, Organisation, Transfer, TransferStatus, User
-from .common import apply_service_errors
+from .common import apply_service_errors, is_id
 
 TABS = ("all", "decide", "incoming", "outgoing")
 SHOWN_UNIONS = 50
@@ -105,7 +105,7 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _int_or_404(value: str) -> int:
-    if not value.isdigit():
+    if not is_id(value):
         raise Http404
     return int(value)
 
