@@ -452,8 +452,10 @@ def honour_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def honour_create(request: HttpRequest) -> HttpResponse:
+def _record_for_a_member(
+    request: HttpRequest, form_class, create, done: str, to: str, template: str
+) -> HttpResponse:
+    """The honour and studio forms: an organisation in scope, then one of its members."""
     access.require(request.user, "honour.manage")
     orgs = access.scope(
         request.user, Organisation.objects.active(), capability="honour.manage"
@@ -461,18 +463,30 @@ def honour_create(request: HttpRequest) -> HttpResponse:
     org, members = _scoped_members(
         request, orgs, request.POST.get("organisation") or request.GET.get("organisation")
     )
-    form = HonourForm(
+    form = form_class(
         request.POST or None, organisations=orgs, members=members, initial={"organisation": org}
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.honour_create(actor=request.user, **form.cleaned_data)
+            create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("The honour has been recorded."))
-            return redirect("competitions:honour_list")
-    return render(request, "competitions/honour_form.html", {"form": form, "org": org})
+            messages.success(request, done)
+            return redirect(to)
+    return render(request, template, {"form": form, "org": org})
+
+
+@login_required
+def honour_create(request: HttpRequest) -> HttpResponse:
+    return _record_for_a_member(
+        request,
+        HonourForm,
+        services.honour_create,
+        _("The honour has been recorded."),
+        "competitions:honour_list",
+        "competitions/honour_form.html",
+    )
 
 
 @login_required
@@ -523,22 +537,11 @@ def studio_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def studio_create(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, "honour.manage")
-    orgs = access.scope(
-        request.user, Organisation.objects.active(), capability="honour.manage"
-    ).order_by("path")
-    org, members = _scoped_members(
-        request, orgs, request.POST.get("organisation") or request.GET.get("organisation")
+    return _record_for_a_member(
+        request,
+        StudioForm,
+        services.studio_create,
+        _("The studio has been recorded."),
+        "competitions:studio_list",
+        "competitions/studio_form.html",
     )
-    form = StudioForm(
-        request.POST or None, organisations=orgs, members=members, initial={"organisation": org}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.studio_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The studio has been recorded."))
-            return redirect("competitions:studio_list")
-    return render(request, "competitions/studio_form.html", {"form": form, "org": org})
