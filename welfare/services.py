@@ -210,8 +210,17 @@ def file_update(
     _file_compute(f)
     if not f.category:
         f.category = f.suggested_category
+    before = f.status
+    if before == FileStatus.APPROVED:
+        # A changed household or category was not what the approver saw: approve it again.
+        f.status = FileStatus.SUBMITTED
     f.save()
-    audit_event(f, "hardship_file.update", actor=actor)
+    audit_event(
+        f,
+        "hardship_file.update",
+        actor=actor,
+        changes={"status": [before, f.status]} if before != f.status else None,
+    )
     return f
 
 

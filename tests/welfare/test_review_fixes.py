@@ -81,3 +81,16 @@ def test_a_county_admin_cannot_change_a_city_campaigns_budget(city, as_user):
     assert response.status_code in (403, 404)
     campaign.refresh_from_db()
     assert campaign.budget == Decimal("1000")
+
+
+def test_editing_an_approved_file_sends_it_back_for_approval(city, chair_a):
+    from welfare.models import FileStatus
+
+    member = MemberFactory(organisation=city.union_a)
+    hf = services.file_open(
+        actor=chair_a, member=member, year=2026, household_size=2, annual_income=Decimal("0")
+    )
+    services.file_set_status(actor=chair_a, hardship_file=hf, to_status="submitted")
+    services.file_set_status(actor=None, hardship_file=hf, to_status="approved")
+    hf = services.file_update(actor=chair_a, hardship_file=hf, causes="家庭变故")
+    assert hf.status == FileStatus.SUBMITTED
