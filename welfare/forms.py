@@ -275,6 +275,7 @@ class VisitForm(_Helper, forms.Form):
         label=_("Campaign"), queryset=Campaign.objects.none(), required=False
     )
     note = forms.CharField(label=_("Note"), widget=forms.Textarea, required=False)
+    token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
     def __init__(self, *args, members=None, campaigns=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -488,6 +488,8 @@ class CondolenceVisit(models.Model):
     )
     visitors = models.CharField(_("visitors"), max_length=200)
     note = models.TextField(_("note"), blank=True)
+    # The form's one-time token: a double-clicked "record" finds the visit it made (H2).
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

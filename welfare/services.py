@@ -747,7 +747,18 @@ def visit_record(
     visitors: str,
     note: str = "",
     campaign: Campaign | None = None,
+    token=None,
 ) -> CondolenceVisit:
+    # Lock the member first: two visits recorded at once (or one form posted twice) queue here.
+    Member.objects.select_for_update().filter(pk=member.pk).first()
+    if token is not None:
+        existing = CondolenceVisit.objects.filter(idempotency_key=token).first()
+        if existing is not None:
+            if existing.member_id != member.pk:
+                raise ValidationError(
+                    _("This form was already used for another member; open a new form.")
+                )
+            return existing
     amount = _positive(amount, "amount")
     rule = condolence_rule(occasion, visited_on)
     if rule is None:
@@ -756,8 +767,6 @@ def visit_record(
         raise ValidationError(
             {"in_cash": _("The rules allow gifts in kind only for this occasion, not cash.")}
         )
-    # Lock the member so two visits recorded at once cannot both slip under the cap.
-    Member.objects.select_for_update().filter(pk=member.pk).first()
     used = CondolenceVisit.objects.filter(
         member=member, occasion=occasion, visited_on__year=visited_on.year
     ).aggregate(s=Sum("amount"))["s"] or Decimal("0")
@@ -784,6 +793,7 @@ def visit_record(
         note=note,
         campaign=campaign,
         created_by=actor,
+        idempotency_key=token,
     )
     audit_event(visit, "visit.record", actor=actor)
     return visit

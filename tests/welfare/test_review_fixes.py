@@ -94,3 +94,23 @@ def test_editing_an_approved_file_sends_it_back_for_approval(city, chair_a):
     services.file_set_status(actor=None, hardship_file=hf, to_status="approved")
     hf = services.file_update(actor=chair_a, hardship_file=hf, causes="家庭变故")
     assert hf.status == FileStatus.SUBMITTED
+
+
+def test_recording_the_same_visit_form_twice_makes_one_visit(city, chair_a, as_user):
+    from welfare.models import CondolenceVisit
+
+    member = MemberFactory(organisation=city.union_a, name="唯一的会员")
+    client = as_user(chair_a)
+    page = client.get(reverse("welfare:visit_create")).content.decode()
+    token = page.split('name="token" value="')[1].split('"')[0]
+    data = {
+        "member": member.name,
+        "occasion": "illness",
+        "visited_on": "2026-11-20",
+        "amount": "300",
+        "visitors": "工会主席",
+        "token": token,
+    }
+    assert client.post(reverse("welfare:visit_create"), data).status_code == 302
+    assert client.post(reverse("welfare:visit_create"), data).status_code == 302
+    assert CondolenceVisit.objects.count() == 1
