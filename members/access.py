@@ -89,6 +89,12 @@ CAPABILITIES: dict[str, set[str]] = {
         R.BRANCH_OFFICER,
     },
     "honour.manage": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF, R.UNION_STAFF},
+    # quarterly reports: the officer drafts, the chair submits (a county, township or park
+    # union's staff fill and submit their own); staff above review
+    "report.draft": {R.UNION_STAFF, R.BRANCH_CHAIR, R.BRANCH_OFFICER},
+    "report.submit": {R.UNION_STAFF, R.BRANCH_CHAIR},
+    "report.review": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF, R.UNION_STAFF},
+    "period.manage": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF},
 }
 
 # Which kinds of organisation each role may be held at.

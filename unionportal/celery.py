@@ -45,4 +45,16 @@ app.conf.beat_schedule = {
         "task": "welfare.tasks.files_due_for_review",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Nightly at 03:00, after the dues rollup: the statistics snapshots of every organisation
+    # for the previous and the current month (the dashboard reads only these).
+    "stats-rollup-recent": {
+        "task": "reporting.tasks.rollup_recent_stats_task",
+        "schedule": crontab(minute=0, hour=3),
+    },
+    # Daily at 08:00: remind unions whose quarterly report is due within 5 days, overdue or
+    # returned (in the portal; by email too when EMAIL_ENABLED).
+    "report-reminders": {
+        "task": "reporting.tasks.report_reminders_task",
+        "schedule": crontab(minute=0, hour=8),
+    },
 }

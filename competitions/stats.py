@@ -1,0 +1,45 @@
+"""Per-organisation competition figures for a window of dates (see members/stats.py for the
+shape): competitions organised, entries, honours."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, F, QuerySet
+
+from members.models import Organisation
+
+from .models import Competition, Entry, Honour
+
+
+def _within(qs: QuerySet, within: Organisation | None, field: str = "organisation") -> QuerySet:
+    if within is None:
+        return qs
+    return qs.filter(**{f"{field}__path__startswith": within.path})
+
+
+def competitions(start: date, end: date, within: Organisation | None = None) -> QuerySet:
+    """competitions: those the organisation organises that start in the window."""
+    qs = Competition.objects.filter(starts_on__range=(start, end))
+    return (
+        _within(qs, within, "organiser")
+        .order_by()
+        .values(organisation_id=F("organiser_id"))
+        .annotate(competitions=Count("pk"))
+    )
+
+
+def entries(start: date, end: date, within: Organisation | None = None) -> QuerySet:
+    qs = Entry.objects.filter(registered_on__range=(start, end))
+    return (
+        _within(qs, within)
+        .order_by()
+        .values("organisation_id")
+        .annotate(competition_entries=Count("pk"))
+    )
+
+
+def honours(start: date, end: date, within: Organisation | None = None) -> QuerySet:
+    """honours: recorded in the window (an honour carries its year, not a day)."""
+    qs = Honour.objects.filter(created_at__date__range=(start, end))
+    return _within(qs, within).order_by().values("organisation_id").annotate(honours=Count("pk"))

@@ -1,0 +1,66 @@
+"""Per-organisation congress figures for a window of dates (see members/stats.py for the
+shape): sessions held, motions filed and answered, proposers' verdicts, suggestions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+
+from members.models import Organisation
+
+from .models import CongressSession, Motion, MotionStatus, Suggestion, SuggestionStatus, Verdict
+
+S = MotionStatus
+# Motions accepted as motions (立案): everything past review except rejected, converted or
+# merged ones.
+FILED_STATUSES = (S.FILED, S.ASSIGNED, S.ANSWERED, S.REOPENED, S.CLOSED)
+SATISFIED = (Verdict.SATISFIED, Verdict.BASICALLY)
+
+
+def _within(qs: QuerySet, within: Organisation | None, field: str = "organisation") -> QuerySet:
+    if within is None:
+        return qs
+    return qs.filter(**{f"{field}__path__startswith": within.path})
+
+
+def sessions(start: date, end: date, within: Organisation | None = None) -> QuerySet:
+    qs = CongressSession.objects.filter(held_on__range=(start, end))
+    return (
+        _within(qs, within)
+        .order_by()
+        .values("organisation_id")
+        .annotate(congress_sessions=Count("pk"))
+    )
+
+
+def motions(start: date, end: date, within: Organisation | None = None) -> QuerySet:
+    """Of the motions submitted in the window and filed: how many, how many answered by
+    `end`, how many have the proposer's verdict, and how many of those are satisfied or
+    basically satisfied (满意率)."""
+    answered = Q(answered_on__isnull=False, answered_on__lte=end)
+    qs = Motion.objects.filter(submitted_on__range=(start, end), status__in=FILED_STATUSES)
+    return (
+        _within(qs, within)
+        .order_by()
+        .values("organisation_id")
+        .annotate(
+            motions_filed=Count("pk"),
+            motions_answered=Count("pk", filter=answered),
+            motions_feedback=Count("pk", filter=answered & ~Q(verdict="")),
+            motions_satisfied=Count("pk", filter=answered & Q(verdict__in=SATISFIED)),
+        )
+    )
+
+
+def suggestions(start: date, end: date, within: Organisation | None = None) -> QuerySet:
+    qs = Suggestion.objects.filter(received_on__range=(start, end))
+    return (
+        _within(qs, within)
+        .order_by()
+        .values("organisation_id")
+        .annotate(
+            suggestions=Count("pk"),
+            suggestions_adopted=Count("pk", filter=Q(status=SuggestionStatus.ADOPTED)),
+        )
+    )

@@ -1,0 +1,201 @@
+"""The indicators of the quarterly report (domain.md H) and the KPIs of the statistics
+snapshots (domain.md C). One table each: the report form, the review page, the consolidated
+summary and the validation all read from here.
+
+An indicator is either *computed* (the portal counts it from its own records for the union
+and quarter; the chair may override it with a reason) or *entered* (the portal cannot know
+it). `part_of` names the whole an indicator may never exceed ("parts never exceed wholes");
+a tuple of codes means their sum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+COMPUTED = "computed"
+ENTERED = "entered"
+COUNT = "count"
+MONEY = "money"
+
+# Who files which part: a grassroots union reports on itself; a county, township or park
+# union reports the employers in its area that should have a union and do not (建会率).
+UNION = "union"
+TERRITORY = "territory"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    label: str
+    source: str  # COMPUTED or ENTERED
+    section: str
+    unit: str = COUNT
+    part_of: str | tuple[str, ...] | None = None
+    filer: str = UNION
+    help_text: str = ""
+
+    @property
+    def computed(self) -> bool:
+        return self.source == COMPUTED
+
+    @property
+    def money(self) -> bool:
+        return self.unit == MONEY
+
+
+S_MEMBERS = pgettext_lazy("report section", "Members and cards")
+S_DUES = pgettext_lazy("report section", "Dues")
+S_WELFARE = pgettext_lazy("report section", "Hardship relief and visits")
+S_CONGRESS = pgettext_lazy("report section", "Workers' congress, motions and suggestions")
+S_COMPETITIONS = pgettext_lazy("report section", "Competitions and honours")
+S_WORKFORCE = pgettext_lazy("report section", "Workforce and collective contracts")
+S_PETITIONS = pgettext_lazy("report section", "Disputes and petitions")
+S_ESTABLISHMENT = pgettext_lazy("report section", "Union establishment")
+
+C, E = COMPUTED, ENTERED
+
+INDICATORS: tuple[Indicator, ...] = (
+    # Computed from the records (members/, welfare/, congress/, competitions/)
+    Indicator("members", _("Members at the end of the quarter"), C, S_MEMBERS),
+    Indicator("women_members", _("of whom women"), C, S_MEMBERS, part_of="members"),
+    Indicator("migrant_members", _("of whom migrant workers"), C, S_MEMBERS, part_of="members"),
+    Indicator("new_members", _("New members this quarter"), C, S_MEMBERS),
+    Indicator("retained_members", _("Retained members"), C, S_MEMBERS),
+    Indicator("cards_issued", _("Service cards issued"), C, S_MEMBERS),
+    Indicator("cards_activated", _("Service cards activated"), C, S_MEMBERS),
+    Indicator("dues_expected", _("Dues due"), C, S_DUES, MONEY),
+    Indicator("dues_collected", _("Dues collected"), C, S_DUES, MONEY, part_of="dues_expected"),
+    Indicator("hardship_files", _("Hardship files (households)"), C, S_WELFARE),
+    Indicator("relief_count", _("Relief payments"), C, S_WELFARE),
+    Indicator("relief_amount", _("Relief paid"), C, S_WELFARE, MONEY),
+    Indicator("visits_count", _("Condolence visits"), C, S_WELFARE),
+    Indicator("visits_amount", _("Condolence visits, amount"), C, S_WELFARE, MONEY),
+    Indicator("congress_sessions", _("Workers' congress sessions held"), C, S_CONGRESS),
+    Indicator("motions_filed", _("Motions filed"), C, S_CONGRESS),
+    Indicator("motions_answered", _("of which answered"), C, S_CONGRESS, part_of="motions_filed"),
+    Indicator("suggestions", _("Rationalisation suggestions collected"), C, S_CONGRESS),
+    Indicator("suggestions_adopted", _("of which adopted"), C, S_CONGRESS, part_of="suggestions"),
+    Indicator("competitions", _("Competitions organised"), C, S_COMPETITIONS),
+    Indicator("competition_entries", _("Competition entries"), C, S_COMPETITIONS),
+    Indicator("honours", _("Honours received"), C, S_COMPETITIONS),
+    # Entered: the portal cannot know these
+    Indicator("employees", _("Employees"), E, S_WORKFORCE),
+    Indicator("women_employees", _("of whom women"), E, S_WORKFORCE, part_of="employees"),
+    Indicator(
+        "migrant_employees", _("of whom migrant workers"), E, S_WORKFORCE, part_of="employees"
+    ),
+    Indicator("contracts", _("Collective contracts in force"), E, S_WORKFORCE),
+    Indicator(
+        "contract_workers",
+        _("Workers covered by collective contracts"),
+        E,
+        S_WORKFORCE,
+        part_of="employees",
+    ),
+    Indicator("disputes_mediated", _("Labour disputes mediated"), E, S_PETITIONS),
+    Indicator(
+        "petition_visits",
+        _("Petition visits"),
+        E,
+        S_PETITIONS,
+        part_of="petition_people",
+        help_text=_("Each visit counts once however many people came."),
+    ),
+    Indicator("petition_people", _("People on petition visits"), E, S_PETITIONS),
+    Indicator("petition_letters", _("Petition letters"), E, S_PETITIONS),
+    Indicator("petition_calls", _("Petition calls"), E, S_PETITIONS),
+    Indicator(
+        "petitions_closed",
+        _("Petitions closed"),
+        E,
+        S_PETITIONS,
+        part_of=("petition_visits", "petition_letters", "petition_calls"),
+        help_text=_("Visits, letters and calls closed this quarter."),
+    ),
+    Indicator(
+        "employers_without_union",
+        _("Employers that should have a union and have none"),
+        E,
+        S_ESTABLISHMENT,
+        filer=TERRITORY,
+        help_text=_(
+            "Employers in your area with 25 or more workers and no union at the end of "
+            "the quarter; the establishment rate needs it."
+        ),
+    ),
+)
+
+BY_CODE = {i.code: i for i in INDICATORS}
+
+
+def indicators_for(filer: str) -> tuple[Indicator, ...]:
+    return tuple(i for i in INDICATORS if i.filer == filer)
+
+
+def whole_of(indicator: Indicator, values: dict) -> int | Decimal | None:
+    """The value of the whole an indicator is part of, or None where a part is missing."""
+    parts = indicator.part_of if isinstance(indicator.part_of, tuple) else (indicator.part_of,)
+    total = 0
+    for code in parts:
+        v = values.get(code)
+        if v is None:
+            return None
+        total += v
+    return total
+
+
+# --- KPIs of the statistics snapshots (domain.md C; targets are data: KpiTarget) -------------
+
+
+@dataclass(frozen=True)
+class Kpi:
+    code: str
+    label: str
+    numerator: str
+    denominator: str
+    # The denominator is not a snapshot column but this sum of columns.
+    denominator_plus: str = ""
+    higher_is_better: bool = True
+
+    def rate(self, snapshot) -> Decimal | None:
+        num = getattr(snapshot, self.numerator) or 0
+        den = getattr(snapshot, self.denominator) or 0
+        if self.denominator_plus:
+            den += getattr(snapshot, self.denominator_plus) or 0
+        if not den:
+            return None
+        return (Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+KPIS: tuple[Kpi, ...] = (
+    Kpi(
+        "establishment_rate",
+        _("Establishment rate"),
+        "unions",
+        "unions",
+        denominator_plus="employers_without_union",
+    ),
+    Kpi("membership_rate", _("Membership rate"), "members", "employees"),
+    Kpi(
+        "migrant_membership_rate",
+        _("Migrant workers' membership rate"),
+        "migrant_members",
+        "migrant_employees",
+    ),
+    Kpi("card_activation_rate", _("Card activation rate"), "cards_active", "cards_valid"),
+    Kpi("dues_collection_rate", _("Dues collection rate"), "dues_collected", "dues_expected"),
+    Kpi("motion_answer_rate", _("Motion answer rate"), "motions_answered", "motions_filed"),
+    Kpi(
+        "motion_satisfaction_rate",
+        _("Proposers' satisfaction"),
+        "motions_satisfied",
+        "motions_feedback",
+    ),
+)
+KPI_BY_CODE = {k.code: k for k in KPIS}
+
+# Defaults are seeded by migration 0002; a federation admin edits them (KpiTarget).

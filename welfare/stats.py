@@ -1,0 +1,54 @@
+"""Per-organisation welfare figures for a window of dates (see members/stats.py for the
+shape): open hardship files, relief paid, condolence visits."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from members.models import Organisation
+
+from .models import CondolenceVisit, FileStatus, HardshipFile, ReliefPayment
+
+
+def _within(qs: QuerySet, within: Organisation | None, field: str = "organisation") -> QuerySet:
+    if within is None:
+        return qs
+    return qs.filter(**{f"{field}__path__startswith": within.path})
+
+
+def hardship(start: date, end: date, within: Organisation | None = None) -> QuerySet:
+    """hardship_files: approved files (households) open at `end`: approved now, or closed
+    after `end`."""
+    qs = HardshipFile.objects.filter(created_at__date__lte=end).filter(
+        Q(status=FileStatus.APPROVED) | Q(status=FileStatus.CLOSED, closed_on__gt=end)
+    )
+    return (
+        _within(qs, within)
+        .order_by()
+        .values("organisation_id")
+        .annotate(hardship_files=Count("pk"))
+    )
+
+
+def relief(start: date, end: date, within: Organisation | None = None) -> QuerySet:
+    """relief_count and relief_amount: payments made in the window."""
+    qs = ReliefPayment.objects.filter(paid_on__range=(start, end))
+    return (
+        _within(qs, within, "application__organisation")
+        .order_by()
+        .values(organisation_id=F("application__organisation_id"))
+        .annotate(relief_count=Count("pk"), relief_amount=Sum("amount"))
+    )
+
+
+def visits(start: date, end: date, within: Organisation | None = None) -> QuerySet:
+    """visits_count and visits_amount: condolence visits made in the window."""
+    qs = CondolenceVisit.objects.filter(visited_on__range=(start, end))
+    return (
+        _within(qs, within)
+        .order_by()
+        .values("organisation_id")
+        .annotate(visits_count=Count("pk"), visits_amount=Sum("amount"))
+    )
