@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from . import views
 from .reporting import views as reporting_views
+from .reporting import views_targets
 
 urlpatterns = [
     path("", reporting_views.dashboard, name="dashboard"),
@@ -16,6 +17,8 @@ urlpatterns = [
     path("system/audit/", views.audit_log, name="audit_log"),
     path("system/logins/", views.login_log, name="login_log"),
     path("system/jobs/", views.job_runs, name="job_runs"),
+    path("system/kpi-targets/", views_targets.target_list, name="kpi_targets"),
+    path("system/kpi-targets/new/", views_targets.target_create, name="kpi_target_create"),
     path("congress/", include("congress.urls")),
     path("welfare/", include("welfare.urls")),
     path("competitions/", include("competitions.urls")),
