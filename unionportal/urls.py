@@ -9,6 +9,8 @@ from .reporting import views_targets
 
 urlpatterns = [
     path("", reporting_views.dashboard, name="dashboard"),
+    path("statistics/", reporting_views.statistics, name="statistics"),
+    path("statistics/<int:pk>/", reporting_views.statistics, name="statistics_org"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
