@@ -9,6 +9,7 @@ from .reporting import views_targets
 
 urlpatterns = [
     path("", reporting_views.dashboard, name="dashboard"),
+    path("todo/", reporting_views.todo_panel, name="todo_panel"),
     path("statistics/", reporting_views.statistics, name="statistics"),
     path("statistics/<int:pk>/", reporting_views.statistics, name="statistics_org"),
     path("healthz", views.healthz, name="healthz"),

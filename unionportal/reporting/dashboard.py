@@ -26,7 +26,6 @@ from members.models import Organisation, OrgKind
 
 from .indicators import KPI_BY_CODE, KPIS, Kpi
 from .models import SNAPSHOT_MONEY, KpiTarget, StatSnapshot
-from .todo import todo_items
 
 TREND_MONTHS = 12
 # The month selector offers the latest months with snapshots, this many at most.
@@ -409,18 +408,19 @@ def dashboard_context(
     *,
     month: str | None = None,
     rank: str | None = None,
-    todo: Callable[..., list] = todo_items,
+    todo: Callable[..., list] | None = None,
 ) -> dict:
     """Everything "/" shows for the user: the statistics of the top of their scope (the first
-    one, when they hold roles over several), the other tops to switch to, and the to-do
-    panel. An auditor (no "view") gets no figures."""
+    one, when they hold roles over several) and the other tops to switch to. An auditor (no
+    "view") gets no figures. The to-do panel's live counts load separately (views.todo_panel),
+    so the page itself reads snapshots only; pass `todo` to include them here (the bench)."""
     tops = top_organisations(user) if access.can(user, "view") else []
     stats = statistics_for(tops[0], month=month, rank=rank) if tops else None
     return {
         "tops": tops,
         "stats": stats,
         "kind_counts": kind_counts(user) if stats and not stats.month else [],
-        "todo": todo(user),
+        "todo": todo(user) if todo else None,
         "is_auditor": not tops and access.can(user, "audit.read"),
         "can_run_rollup": access.can(user, "jobs.view"),
     }

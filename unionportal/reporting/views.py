@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from members import access
 from members.models import Organisation
@@ -17,13 +18,20 @@ from .todo import todo_items
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = reads.dashboard_context(
-        request.user,
-        month=request.GET.get("month"),
-        rank=request.GET.get("rank"),
-        # Looked up here, at call time: the to-do panel's providers are the views' concern.
-        todo=todo_items,
+        request.user, month=request.GET.get("month"), rank=request.GET.get("rank")
     )
     return render(request, "reporting/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def todo_panel(request: HttpRequest) -> HttpResponse:
+    """The dashboard's to-do panel, loaded after the page (htmx): its counts are live queries,
+    one or two per app, while the dashboard itself reads the snapshots only (performance.md)."""
+    template = (
+        "reporting/_todo.html" if request.headers.get("HX-Request") else "reporting/todo_page.html"
+    )
+    return render(request, template, {"todo": todo_items(request.user)})
 
 
 @login_required
