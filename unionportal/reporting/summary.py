@@ -205,8 +205,7 @@ def union_sheet(period: ReportPeriod, scope: Organisation):
         count = counted = 0
         for name, status, submitted, reviewed, values in units.iterator(chunk_size=CHUNK):
             count += 1
-            status_label = str(labels.get(status, _("No report"))) if status else _("No report")
-            row = [name, status_label]
+            row = [name, str(labels[status]) if status in labels else _("No report")]
             if status in COUNTED:
                 counted += 1
                 if isinstance(values, str):  # a JSON subquery read back as text
@@ -536,13 +535,13 @@ def summary_job_run(job: FileJob, *, actor: User) -> int:
     except PermissionDenied:
         job.mark(FileJob.Status.FAILED, error=_("You may no longer export this summary."))
         raise
-    period = ReportPeriod.objects.get(pk=job.params["period"])
     scope = job.organisation
-    ensure_snapshots(period)
-    job.mark(FileJob.Status.RUNNING, total=summary_total(period, scope), done=0)
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     try:
+        period = ReportPeriod.objects.get(pk=job.params.get("period"))
+        ensure_snapshots(period)
+        job.mark(FileJob.Status.RUNNING, total=summary_total(period, scope), done=0)
         written = write_summary(period, scope, path, progress=lambda n: job.report_progress(n))
         with open(path, "rb") as f:
             job.file.save("summary.xlsx", File(f), save=False)
