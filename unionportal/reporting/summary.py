@@ -25,7 +25,7 @@ from django.core.files import File
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from competitions import stats as competition_stats
 from competitions.models import CompetitionKind, CompetitionStatus, Field, HonourLevel
@@ -174,7 +174,7 @@ def reporting_units(scope: Organisation):
 
 def union_sheet(period: ReportPeriod, scope: Organisation):
     headers = [
-        Column(_("Union"), 30),
+        Column(_("Union name"), 30),
         Column(_("Report status"), 10),
         Column(_("Submitted on"), 12, DATE_FORMAT),
         Column(_("Accepted on"), 12, DATE_FORMAT),
@@ -284,11 +284,11 @@ def consolidated_sheet(period: ReportPeriod, scope: Organisation):
 def relief_sheet(period: ReportPeriod, scope: Organisation):
     headers = [
         Column(_("Union"), 30),
-        Column(_("Name"), 12),
+        Column(_("Full name"), 12),
         Column(_("Resident ID"), 22),
         Column(_("Relief kind"), 20),
         Column(_("Amount"), 14, MONEY_FORMAT),
-        Column(_("Paid on"), 12, DATE_FORMAT),
+        Column(pgettext("relief", "Paid on"), 12, DATE_FORMAT),
         Column(_("Payment reference"), 18),
     ]
     kinds = {k: str(v) for k, v in ReliefKind.choices}
@@ -425,7 +425,7 @@ def honour_sheet(period: ReportPeriod, scope: Organisation):
         Column(_("Level"), 12),
         Column(_("Year"), 8),
         Column(_("Awarding body"), 24),
-        Column(_("Recipient"), 20),
+        Column(pgettext("honour", "Recipient"), 20),
         Column(_("Recorded on"), 12, DATE_FORMAT),
     ]
     levels = {k: str(v) for k, v in HonourLevel.choices}
