@@ -314,6 +314,8 @@ def test_staff_export_a_summary_through_a_job_and_download_it(
     assert response["Location"] == reverse("members:job_detail", args=[job.pk])
     assert job.status == FileJob.Status.DONE and job.organisation == city.county_a
     assert client.get(response["Location"]).status_code == 200
+    status = client.get(reverse("members:job_status", args=[job.pk])).json()
+    assert status["status"] == "done" and status["percent"] == 100
     download = client.get(reverse("members:job_download", args=[job.pk]))
     assert download.status_code == 200
     wb = load_workbook(BytesIO(b"".join(download.streaming_content)))
