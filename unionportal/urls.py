@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from . import views
 from .reporting import views as reporting_views
-from .reporting import views_targets
+from .reporting import views_summary, views_targets
 
 urlpatterns = [
     path("", reporting_views.dashboard, name="dashboard"),
@@ -25,6 +25,7 @@ urlpatterns = [
     path("congress/", include("congress.urls")),
     path("welfare/", include("welfare.urls")),
     path("competitions/", include("competitions.urls")),
+    path("summary/", views_summary.summary_export, name="summary_export"),
     path("", include("members.urls")),
     # Operators only: superusers. Union staff work in the portal's own pages.
     path(settings.ADMIN_URL, admin.site.urls),
