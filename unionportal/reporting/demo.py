@@ -43,7 +43,7 @@ def last_finished_quarters(today: date, n: int = 2) -> list[tuple[int, int]]:
 def _entered(report: QuarterlyReport, computed: dict, rng: random.Random) -> dict:
     org = report.organisation
     if org.kind not in GRASSROOTS_KINDS:
-        return {"employers_without_union": rng.randint(2, 15)}
+        return {"employers_without_union": rng.randint(0, 3)}
     employees = max(org.employees, computed.get("members", 0) + rng.randint(5, 40))
     visits = rng.randint(0, 4)
     letters, calls = rng.randint(0, 3), rng.randint(0, 6)

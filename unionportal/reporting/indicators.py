@@ -72,7 +72,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("hardship_files", _("Hardship files (households)"), C, S_WELFARE),
     Indicator("relief_count", _("Relief payments"), C, S_WELFARE),
     Indicator("relief_amount", _("Relief paid"), C, S_WELFARE, MONEY),
-    Indicator("visits_count", _("Condolence visits"), C, S_WELFARE),
+    Indicator("visits_count", pgettext_lazy("indicator", "Condolence visits"), C, S_WELFARE),
     Indicator("visits_amount", _("Condolence visits, amount"), C, S_WELFARE, MONEY),
     Indicator("congress_sessions", _("Workers' congress sessions held"), C, S_CONGRESS),
     Indicator("motions_filed", _("Motions filed"), C, S_CONGRESS),
