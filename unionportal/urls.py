@@ -19,6 +19,7 @@ urlpatterns = [
     path("congress/", include("congress.urls")),
     path("welfare/", include("welfare.urls")),
     path("competitions/", include("competitions.urls")),
+    path("reports/", include("unionportal.reporting.urls")),
     path("", include("members.urls")),
     # Operators only: superusers. Union staff work in the portal's own pages.
     path(settings.ADMIN_URL, admin.site.urls),
