@@ -304,6 +304,8 @@ def _sections(report: QuarterlyReport, form: ReportForm | None, computed: dict) 
             "value": values.get(ind.code),
             "reason": reasons.get(ind.code, ""),
         }
+        if row["value"] is None and ind.computed and report.editable:
+            row["value"] = row["computed"]  # not saved yet: the portal's figure stands
         row["overridden"] = bool(row["reason"]) and row["computed"] != row["value"]
         if form is not None:
             row["field"] = form[ind.code]
