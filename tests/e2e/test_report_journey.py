@@ -36,6 +36,13 @@ def test_a_quarterly_report_from_draft_to_accepted(
     chair.get_by_test_id(f"open-{report.pk}").click()
     # the portal's figure is prefilled
     expect(chair.locator("[name=members]")).to_have_value("6")
+    # the reason for a change shows once the figure differs from the portal's count
+    reason = chair.locator("[name=reason_members]")
+    expect(reason).to_be_hidden()
+    chair.locator("[name=members]").fill("7")
+    expect(reason).to_be_visible()
+    chair.locator("[name=members]").fill("6")
+    expect(reason).to_be_hidden()
     for code, value in ENTERED.items():
         chair.locator(f"[name={code}]").fill(str(value))
     chair.locator("[name=work_done]").fill("开展职工之家建设，走访困难职工")

@@ -314,6 +314,8 @@ def _sections(report: QuarterlyReport, form: ReportForm | None, computed: dict) 
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
             if ind.computed:
                 row["reason_field"] = form[reason_name(ind.code)]
+                # reports.js shows the reason only for a figure that differs from this
+                form.fields[ind.code].widget.attrs["data-computed"] = str(row["computed"])
         sections[-1]["rows"].append(row)
     return sections
 
