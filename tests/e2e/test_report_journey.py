@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.factories import MemberFactory
-from tests.reporting.helpers import ENTERED, open_period, report_of
+from tests.reporting.page_helpers import ENTERED, open_period, report_of
 from unionportal.reporting.models import ReportStatus
 
 from .test_scope_journey import log_in

@@ -8,7 +8,7 @@ from django.urls import reverse
 from unionportal.reporting import services
 from unionportal.reporting.models import Notification
 
-from .helpers import open_period, report_of
+from .page_helpers import open_period, report_of
 
 pytestmark = pytest.mark.django_db
 

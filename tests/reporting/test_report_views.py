@@ -16,7 +16,7 @@ from unionportal.reporting.models import (
     ReportStatus,
 )
 
-from .helpers import ENTERED, form_data, open_period, report_of
+from .page_helpers import ENTERED, form_data, open_period, report_of
 
 pytestmark = pytest.mark.django_db
 
