@@ -50,20 +50,23 @@ def _reports(user) -> QuerySet:
     )
 
 
-def reviewable(user) -> QuerySet:
-    """Reports the user may review: below an organisation where they hold report.review, never
-    that organisation's own."""
-    qs = _reports(user)
+def review_q(user) -> Q | None:
+    """The reports below an organisation where the user holds report.review, never that
+    organisation's own (None when they hold it nowhere)."""
     allowed = access.CAPABILITIES["report.review"]
     paths = {r.organisation.path for r in access.roles_of(user) if r.role in allowed}
     if not paths:
-        return qs.none()
-    return qs.filter(
-        reduce(
-            or_,
-            (Q(organisation__path__startswith=p) & ~Q(organisation__path=p) for p in paths),
-        )
+        return None
+    return reduce(
+        or_, (Q(organisation__path__startswith=p) & ~Q(organisation__path=p) for p in paths)
     )
+
+
+def reviewable(user) -> QuerySet:
+    """Reports the user may review, within their scope."""
+    q = review_q(user)
+    qs = _reports(user)
+    return qs.none() if q is None else qs.filter(q)
 
 
 def filer_org_ids(user, capability: str = "report.draft") -> set[int]:
