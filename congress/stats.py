@@ -64,3 +64,24 @@ def suggestions(start: date, end: date, within: Organisation | None = None) -> Q
             suggestions_adopted=Count("pk", filter=Q(status=SuggestionStatus.ADOPTED)),
         )
     )
+
+
+def motion_rows(start: date, end: date, within: Organisation | None = None) -> QuerySet:
+    """Every motion submitted in the window (whatever its status), one row each, for listings
+    and exports (the reporting summary): union, number, title, submitted on, status (a code),
+    answer due, answered on, verdict (a code); ordered by union, date and number."""
+    qs = Motion.objects.filter(submitted_on__range=(start, end))
+    return (
+        _within(qs, within)
+        .order_by("organisation__path", "submitted_on", "number", "pk")
+        .values_list(
+            "organisation__name",
+            "number",
+            "title",
+            "submitted_on",
+            "status",
+            "due_on",
+            "answered_on",
+            "verdict",
+        )
+    )

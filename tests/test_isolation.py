@@ -221,6 +221,7 @@ def _union_b_nomination(city, chair_b) -> int:
 
 UNION_B_OBJECTS = {
     "members:organisation_detail": lambda city, chair_b: city.union_b.pk,
+    "statistics_org": lambda city, chair_b: city.union_b.pk,
     "members:organisation_children": lambda city, chair_b: city.union_b.pk,
     "members:organisation_update": lambda city, chair_b: city.union_b.pk,
     "members:organisation_move": lambda city, chair_b: city.branch_b.pk,

@@ -104,7 +104,7 @@ def test_a_server_error_shows_the_generic_page(chair_a, as_user, monkeypatch):
     from unionportal.reporting import views
 
     monkeypatch.setattr(views, "todo_items", lambda user: 1 / 0)
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("todo_panel"))
     assert response.status_code == 500
     page = response.content.decode()
     assert "ZeroDivisionError" not in page and "Django" not in page

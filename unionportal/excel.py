@@ -60,12 +60,25 @@ PROGRESS_EVERY = 1000
 Progress = Callable[[int], None]
 
 
+COUNT_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.0%"
+
+
 @dataclass(frozen=True)
 class Column:
-    """A header with an optional fixed width (in characters)."""
+    """A header with an optional fixed width (in characters) and an optional number format
+    for the column's numbers (ints, floats and Decimals; text and dates keep their own)."""
 
     title: str
     width: float | None = None
+    number_format: str | None = None
+
+
+class TotalsRow(tuple):
+    """A row written in bold, with the columns' number formats: a totals or counts row of
+    literal values (never formulas) that an exporter yields after its data rows."""
+
+    __slots__ = ()
 
 
 Sheet = tuple[str, Sequence[str | Column], Iterable[Sequence[Any]]]
@@ -95,6 +108,7 @@ class _SheetWriter:
         self._money = self._style(wb, number_format=MONEY_FORMAT)
         self._text = self._style(wb, quotePrefix=True)
         self._header = self._style(wb, font=Font(bold=True))
+        self._formats: dict[tuple[str | None, bool], StyleArray] = {}
         if hasattr(ws, "_values_to_row"):
             ws._values_to_row = self._values_to_row
 
@@ -137,6 +151,44 @@ class _SheetWriter:
     def _clean(text: str) -> str:
         # openpyxl refuses control characters XML cannot hold; they carry no meaning here.
         return text if text.isprintable() else ILLEGAL_CHARACTERS_RE.sub("", text)
+
+    def _format(self, number_format: str | None, bold: bool) -> StyleArray:
+        key = (number_format, bold)
+        style = self._formats.get(key)
+        if style is None:
+            attrs: dict[str, Any] = {"font": Font(bold=True)} if bold else {}
+            if number_format:
+                attrs["number_format"] = number_format
+            style = self._formats[key] = self._style(self.ws.parent, **attrs)
+        return style
+
+    def formatted_row(
+        self, values: Sequence[Any], formats: Sequence[str | None], *, bold: bool = False
+    ) -> list[Any]:
+        """A row whose numbers take their column's number format (and every cell bold, for a
+        totals row). Slower than `row`: for sheets that ask for formats."""
+        out = []
+        for i, value in enumerate(values):
+            fmt = formats[i] if i < len(formats) else None
+            kind = type(value)
+            if kind in (int, float, Decimal):
+                if kind is Decimal and not fmt:
+                    fmt = MONEY_FORMAT
+                if fmt or bold:
+                    value = self._cell(value, self._format(fmt, bold))
+            elif kind is date:
+                if bold:
+                    value = self._cell(value, self._format(DATE_FORMAT, True))
+            elif value is not None:
+                value = self.row((value,))[0]
+                if bold:
+                    if type(value) is Cell:
+                        value.font = Font(bold=True)
+                    else:
+                        text = "s" if type(value) is str else None
+                        value = self._cell(value, self._format(None, True), text)
+            out.append(value)
+        return out
 
     def row(self, values: Sequence[Any]) -> list[Any]:
         out = []
@@ -203,9 +255,18 @@ def write_xlsx(
             ws.column_dimensions[get_column_letter(i)].width = width
         ws.freeze_panes = "A2"
         ws.append(writer.header([h.title if isinstance(h, Column) else h for h in headers]))
+        formats = [h.number_format if isinstance(h, Column) else None for h in headers]
         append, convert = ws.append, writer.row
+        if any(formats):
+
+            def convert(row, _formatted=writer.formatted_row, _formats=formats):
+                return _formatted(row, _formats)
+
         for row in chain(sample, rows):
-            append(convert(row))
+            if type(row) is TotalsRow:
+                append(writer.formatted_row(row, formats, bold=True))
+            else:
+                append(convert(row))
             written += 1
             if progress is not None and written % progress_every == 0:
                 progress(written)

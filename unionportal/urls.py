@@ -5,9 +5,13 @@ from django.urls import include, path
 
 from . import views
 from .reporting import views as reporting_views
+from .reporting import views_summary, views_targets
 
 urlpatterns = [
     path("", reporting_views.dashboard, name="dashboard"),
+    path("todo/", reporting_views.todo_panel, name="todo_panel"),
+    path("statistics/", reporting_views.statistics, name="statistics"),
+    path("statistics/<int:pk>/", reporting_views.statistics, name="statistics_org"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -16,10 +20,13 @@ urlpatterns = [
     path("system/audit/", views.audit_log, name="audit_log"),
     path("system/logins/", views.login_log, name="login_log"),
     path("system/jobs/", views.job_runs, name="job_runs"),
+    path("system/kpi-targets/", views_targets.target_list, name="kpi_targets"),
+    path("system/kpi-targets/new/", views_targets.target_create, name="kpi_target_create"),
     path("congress/", include("congress.urls")),
     path("welfare/", include("welfare.urls")),
     path("competitions/", include("competitions.urls")),
     path("reports/", include("unionportal.reporting.urls")),
+    path("summary/", views_summary.summary_export, name="summary_export"),
     path("", include("members.urls")),
     # Operators only: superusers. Union staff work in the portal's own pages.
     path(settings.ADMIN_URL, admin.site.urls),

@@ -52,3 +52,24 @@ def visits(start: date, end: date, within: Organisation | None = None) -> QueryS
         .values("organisation_id")
         .annotate(visits_count=Count("pk"), visits_amount=Sum("amount"))
     )
+
+
+def relief_payment_rows(start: date, end: date, within: Organisation | None = None) -> QuerySet:
+    """The relief payments made in the window, one row each, for listings and exports (the
+    reporting summary): union, member's name, masked resident ID, relief kind (a code),
+    amount, paid on and payment reference; ordered by union and date. Same window and scope
+    as `relief`, so the rows add up to its figures."""
+    qs = ReliefPayment.objects.filter(paid_on__range=(start, end))
+    return (
+        _within(qs, within, "application__organisation")
+        .order_by("application__organisation__path", "paid_on", "pk")
+        .values_list(
+            "application__organisation__name",
+            "application__member__name",
+            "application__member__resident_id_masked",
+            "application__kind",
+            "amount",
+            "paid_on",
+            "reference",
+        )
+    )

@@ -24,6 +24,7 @@ from .. import access
 JOB_LABELS = {
     "members.import": gettext_lazy("Member import"),
     "members.export": gettext_lazy("Member register export"),
+    "reporting.summary": gettext_lazy("Excel summary"),
 }
 
 

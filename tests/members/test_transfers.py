@@ -601,7 +601,7 @@ def test_the_dashboard_lists_transfers_waiting_for_my_decision(
 ):
     send(chair_a, member_a, city.union_b)
     make_transfers(city, 2)
-    page = as_user(chair_b).get(reverse("dashboard"))
+    page = as_user(chair_b).get(reverse("todo_panel"))
     item = next(i for i in page.context["todo"] if "tab=decide" in i.url)
     assert item.count == 3
     assert item.url.startswith(reverse("members:transfer_list"))
@@ -611,6 +611,6 @@ def test_the_dashboard_lists_transfers_waiting_for_my_decision(
     # The side that started them has nothing to decide.
     assert not [
         i
-        for i in as_user(chair_a).get(reverse("dashboard")).context["todo"]
+        for i in as_user(chair_a).get(reverse("todo_panel")).context["todo"]
         if "tab=decide" in i.url
     ]

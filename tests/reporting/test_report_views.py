@@ -490,7 +490,7 @@ def test_todo_items_for_filers_and_reviewers(as_user, chair_a, county_user, city
     _submitted(as_user(chair_a), report_a)
     items = {i.url: i.count for i in todo_items(county_user)}
     assert items.get(_url("period_detail", period.pk) + "?status=submitted") == 1
-    page = as_user(county_user).get(reverse("dashboard"))
+    page = as_user(county_user).get(reverse("todo_panel"))
     assert (_url("period_detail", period.pk) + "?status=submitted") in page.content.decode()
 
 

@@ -38,3 +38,24 @@ def rollup_recent_stats_task() -> int:
 def report_reminders_task() -> int:
     """Daily: notify unions whose report is due within 5 days, overdue or returned."""
     return run_recorded("report_reminders", services.send_reminders).rows
+
+
+@shared_task(name="reporting.tasks.export_summary_task")
+def export_summary_task(job_id: int, user_id: int) -> int:
+    """Build the Excel summary of a FileJob; raises PermissionDenied (writing no file) when
+    the user may no longer export the job's organisation (security.md D8)."""
+    from members.models import User
+    from unionportal.models import FileJob
+
+    from . import summary
+
+    job = FileJob.objects.select_related("organisation").get(pk=job_id, kind=FileJob.Kind.EXPORT)
+    if job.status == FileJob.Status.DONE:
+        return job.total
+    actor = User.objects.get(pk=user_id)
+    run = run_recorded(
+        "reporting.summary",
+        lambda: summary.summary_job_run(job, actor=actor),
+        argument=str(job_id),
+    )
+    return run.rows

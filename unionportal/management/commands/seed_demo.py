@@ -5,6 +5,7 @@ from django.utils import timezone
 from competitions import demo as competitions_demo
 from congress import demo as congress_demo
 from members import demo, demo_people
+from unionportal.reporting import demo as reporting_demo
 from welfare import demo as welfare_demo
 
 
@@ -28,6 +29,8 @@ class Command(BaseCommand):
             ("welfare", welfare_demo.seed),
             ("congress", congress_demo.seed),
             ("competitions", competitions_demo.seed),
+            # Last: the reports and statistics read every app's records.
+            ("reporting", reporting_demo.seed),
         ):
             self.stdout.write(f"{label}: {seed(timezone.localdate())} rows added")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -1,0 +1,438 @@
+"""The dashboard's and the statistics page's reads (ux.md "Dashboard", performance.md).
+
+Everything here reads StatSnapshot rows (written by the nightly rollup), never the apps'
+records: the page costs the same few queries for a branch chair and for the city federation.
+Per page: the organisation's recent snapshots (the month selector and the 12-month trend), the
+KPI targets, and the snapshots of the organisations directly below it: three queries whatever
+the size of the city.
+
+`dashboard_context(user, ...)` builds the whole context of "/" for a user; the benchmark can
+time it directly or time the page through the test client.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from members import access
+from members.models import Organisation, OrgKind
+
+from .indicators import KPI_BY_CODE, KPIS, Kpi
+from .models import SNAPSHOT_MONEY, KpiTarget, StatSnapshot
+
+TREND_MONTHS = 12
+# The month selector offers the latest months with snapshots, this many at most.
+SELECTABLE_MONTHS = 24
+DEFAULT_RANK = "membership_rate"
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+# --- months ----------------------------------------------------------------------------------
+
+
+def add_months(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_label(month: date) -> str:
+    return f"{month:%Y-%m}"
+
+
+def parse_month(value: str | None, months: list[date]) -> date | None:
+    """The month asked for (YYYY-MM) when it has snapshots, else the latest one (or None)."""
+    if value:
+        m = MONTH_RE.match(value.strip())
+        if m and 1 <= int(m.group(2)) <= 12:
+            wanted = date(int(m.group(1)), int(m.group(2)), 1)
+            if wanted in months:
+                return wanted
+    return months[0] if months else None
+
+
+def parse_rank(value: str | None) -> Kpi:
+    return KPI_BY_CODE.get((value or "").strip(), KPI_BY_CODE[DEFAULT_RANK])
+
+
+# --- reads (one query each) ------------------------------------------------------------------
+
+
+def top_organisations(user) -> list[Organisation]:
+    """The organisations at the top of the user's scope, from the roles already read for the
+    request (no query)."""
+    paths = access.scope_paths(user)
+    tops: dict[str, Organisation] = {}
+    for role in access.roles_of(user):
+        org = role.organisation
+        if org.path in paths:
+            tops.setdefault(org.path, org)
+    return [tops[p] for p in sorted(tops)]
+
+
+def recent_snapshots(org: Organisation) -> list[StatSnapshot]:
+    """The organisation's latest snapshots, newest first: enough for the month selector
+    (SELECTABLE_MONTHS) and the 12-month trend of any month it offers, in one query of a
+    bounded number of rows."""
+    limit = SELECTABLE_MONTHS + TREND_MONTHS - 1
+    return list(StatSnapshot.objects.filter(organisation=org).order_by("-month")[:limit])
+
+
+def targets_at(month: date) -> dict[str, Decimal]:
+    """Each KPI's target in force in `month` (the row with the latest effective_from on or
+    before the month's last day)."""
+    last_day = add_months(month, 1).toordinal() - 1
+    rows = KpiTarget.objects.filter(effective_from__lte=date.fromordinal(last_day)).order_by(
+        "kpi", "-effective_from"
+    )
+    targets: dict[str, Decimal] = {}
+    for t in rows:
+        targets.setdefault(t.kpi, t.percent)
+    return targets
+
+
+def children_snapshots(org: Organisation, month: date) -> list[StatSnapshot]:
+    """The snapshots of the organisations directly below `org` for the month."""
+    return list(
+        StatSnapshot.objects.filter(
+            month=month,
+            organisation__path__startswith=org.path,
+            organisation__depth=org.depth + 1,
+        ).select_related("organisation")
+    )
+
+
+def scoped_ancestors(user, org: Organisation) -> list[Organisation]:
+    """The organisation's ancestors that lie inside the user's scope, top first."""
+    paths = access.scope_paths(user)
+    step = Organisation.steplen
+    prefixes = [org.path[: i * step] for i in range(1, org.depth)]
+    wanted = [p for p in prefixes if any(p.startswith(s) for s in paths)]
+    if not wanted:
+        return []
+    return list(Organisation.objects.filter(path__in=wanted).order_by("path"))
+
+
+# --- what the page shows ---------------------------------------------------------------------
+
+
+@dataclass
+class KpiCard:
+    kpi: Kpi
+    rate: Decimal | None
+    numerator: int | Decimal
+    denominator: int | Decimal
+    money: bool
+    change: Decimal | None
+    target: Decimal | None
+
+    @property
+    def change_display(self) -> str:
+        return f"{self.change:+}" if self.change is not None else ""
+
+    @property
+    def below_target(self) -> bool:
+        if self.rate is None or self.target is None:
+            return False
+        if self.kpi.higher_is_better:
+            return self.rate < self.target
+        return self.rate > self.target
+
+
+@dataclass
+class CountCard:
+    code: str
+    label: str
+    value: int | Decimal
+    money: bool = False
+    change: int | Decimal | None = None
+
+    @property
+    def change_display(self) -> str:
+        return f"{self.change:+,}" if self.change is not None else ""
+
+
+def _denominator(kpi: Kpi, snap: StatSnapshot):
+    den = getattr(snap, kpi.denominator) or 0
+    if kpi.denominator_plus:
+        den += getattr(snap, kpi.denominator_plus) or 0
+    return den
+
+
+def kpi_cards(
+    current: StatSnapshot, previous: StatSnapshot | None, targets: dict[str, Decimal]
+) -> list[KpiCard]:
+    cards = []
+    for kpi in KPIS:
+        rate = kpi.rate(current)
+        before = kpi.rate(previous) if previous is not None else None
+        cards.append(
+            KpiCard(
+                kpi=kpi,
+                rate=rate,
+                numerator=getattr(current, kpi.numerator) or 0,
+                denominator=_denominator(kpi, current),
+                money=kpi.numerator in SNAPSHOT_MONEY,
+                change=rate - before if rate is not None and before is not None else None,
+                target=targets.get(kpi.code),
+            )
+        )
+    return cards
+
+
+COUNTS = (
+    ("members", lambda: _("Members")),
+    ("unions", lambda: _("Grassroots unions")),
+    ("relief_count", lambda: _("Relief payments this month")),
+    ("relief_amount", lambda: _("Relief paid this month")),
+    ("motions_answered", lambda: _("Motions answered this year")),
+    ("honours", lambda: _("Honours this month")),
+)
+
+
+def count_cards(current: StatSnapshot, previous: StatSnapshot | None) -> list[CountCard]:
+    cards = []
+    for code, label in COUNTS:
+        value = getattr(current, code) or 0
+        change = None
+        if previous is not None and code in ("members", "unions"):
+            change = value - (getattr(previous, code) or 0)
+        cards.append(CountCard(code, label(), value, code in SNAPSHOT_MONEY, change))
+    return cards
+
+
+def _num(value) -> float | int | None:
+    if value is None:
+        return None
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def trend_data(snapshots: dict[date, StatSnapshot], month: date) -> dict:
+    """The charts' data for json_script: labels 2026-11 and one series per line or bar;
+    months without a snapshot are gaps (null)."""
+    months = [add_months(month, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
+
+    def series(getter) -> list:
+        return [_num(getter(snapshots[m])) if m in snapshots else None for m in months]
+
+    def column(name):
+        return series(lambda s: getattr(s, name))
+
+    def rate(code):
+        return series(lambda s: s.rate(code))
+
+    return {
+        "labels": [month_label(m) for m in months],
+        "charts": [
+            {
+                "id": "chart-rates",
+                "title": _("Membership rates (%)"),
+                "unit": "%",
+                "kind": "line",
+                "series": [
+                    {
+                        "label": str(KPI_BY_CODE["membership_rate"].label),
+                        "data": rate("membership_rate"),
+                    },
+                    {
+                        "label": str(KPI_BY_CODE["migrant_membership_rate"].label),
+                        "data": rate("migrant_membership_rate"),
+                    },
+                ],
+            },
+            {
+                "id": "chart-dues",
+                "title": _("Dues collected and due (¥)"),
+                "unit": "¥",
+                "kind": "bar",
+                "series": [
+                    {"label": _("Dues due"), "data": column("dues_expected")},
+                    {"label": _("Dues collected"), "data": column("dues_collected")},
+                ],
+            },
+            {
+                "id": "chart-relief",
+                "title": _("Relief payments (count) and amount (¥)"),
+                "unit": "",
+                "unit2": "¥",
+                "kind": "bar",
+                "series": [
+                    {"label": _("Relief payments"), "data": column("relief_count")},
+                    {
+                        "label": _("Relief paid"),
+                        "data": column("relief_amount"),
+                        "axis": "y1",
+                        "kind": "line",
+                    },
+                ],
+            },
+            {
+                "id": "chart-members",
+                "title": _("Members (people)"),
+                "unit": "",
+                "kind": "line",
+                "series": [{"label": _("Members"), "data": column("members")}],
+            },
+        ],
+    }
+
+
+@dataclass
+class RankedRow:
+    organisation: Organisation
+    snapshot: StatSnapshot
+    rates: list[Decimal | None]
+    rate: Decimal | None
+    position: int | None = None
+    below_target: bool = False
+    bottom_quartile: bool = False
+
+    @property
+    def lagging(self) -> bool:
+        return self.below_target or self.bottom_quartile
+
+
+def ranked_rows(
+    snapshots: list[StatSnapshot], rank: Kpi, targets: dict[str, Decimal]
+) -> list[RankedRow]:
+    """Rows ranked by the chosen KPI, best first; a missing rate (no denominator) sorts last.
+    A row lags when it is below the KPI's target, or in the bottom quarter of the rated rows
+    (with at least four of them)."""
+    rows = [
+        RankedRow(
+            organisation=s.organisation,
+            snapshot=s,
+            rates=[k.rate(s) for k in KPIS],
+            rate=rank.rate(s),
+        )
+        for s in snapshots
+    ]
+    sign = -1 if rank.higher_is_better else 1
+    rows.sort(
+        key=lambda r: (
+            r.rate is None,
+            sign * (r.rate or 0),
+            r.organisation.name,
+            r.organisation.pk,
+        )
+    )
+    rated = [r for r in rows if r.rate is not None]
+    target = targets.get(rank.code)
+    quarter = len(rated) // 4 if len(rated) >= 4 else 0
+    for i, row in enumerate(rated):
+        row.position = i + 1
+        if target is not None:
+            row.below_target = row.rate < target if rank.higher_is_better else row.rate > target
+        if quarter and i >= len(rated) - quarter:
+            row.bottom_quartile = True
+    return rows
+
+
+def kind_counts(user) -> list[tuple[str, int]]:
+    """The active organisations in the user's scope by kind (one GROUP BY over the tree):
+    what the dashboard can show before the first rollup."""
+    counts = dict(
+        Organisation.objects.in_scope(user)
+        .active()
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Count("id"))
+    )
+    return [(kind.label, counts[kind.value]) for kind in OrgKind if counts.get(kind)]
+
+
+# --- the whole page --------------------------------------------------------------------------
+
+
+@dataclass
+class Statistics:
+    organisation: Organisation
+    months: list[date]
+    month: date | None
+    rank: Kpi
+    kpi_cards: list[KpiCard] = field(default_factory=list)
+    count_cards: list[CountCard] = field(default_factory=list)
+    trend: dict = field(default_factory=dict)
+    rows: list[RankedRow] = field(default_factory=list)
+    targets: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def month_options(self) -> list[tuple[str, bool]]:
+        return [(month_label(m), m == self.month) for m in self.months]
+
+    @property
+    def month_value(self) -> str:
+        return month_label(self.month) if self.month else ""
+
+    @property
+    def rank_options(self) -> list[tuple[Kpi, bool]]:
+        return [(k, k.code == self.rank.code) for k in KPIS]
+
+    @property
+    def rank_index(self) -> int:
+        return next(i for i, k in enumerate(KPIS) if k.code == self.rank.code)
+
+
+def statistics_for(
+    org: Organisation, *, month: str | None = None, rank: str | None = None
+) -> Statistics:
+    """Cards, trends and the ranked organisations below `org`, from snapshots only: three
+    queries (the organisation's recent snapshots, the targets, the children's snapshots)
+    whatever the data size; one when there are no snapshots yet."""
+    recent = recent_snapshots(org)
+    months = [s.month for s in recent[:SELECTABLE_MONTHS]]
+    chosen = parse_month(month, months)
+    stats = Statistics(organisation=org, months=months, month=chosen, rank=parse_rank(rank))
+    if chosen is None:
+        return stats
+    start = add_months(chosen, -(TREND_MONTHS - 1))
+    snapshots = {s.month: s for s in recent if start <= s.month <= chosen}
+    current = snapshots[chosen]
+    previous = snapshots.get(add_months(chosen, -1))
+    stats.targets = targets_at(chosen)
+    stats.kpi_cards = kpi_cards(current, previous, stats.targets)
+    stats.count_cards = count_cards(current, previous)
+    stats.trend = trend_data(snapshots, chosen)
+    stats.rows = ranked_rows(children_snapshots(org, chosen), stats.rank, stats.targets)
+    return stats
+
+
+def dashboard_context(
+    user,
+    *,
+    month: str | None = None,
+    rank: str | None = None,
+    todo: Callable[..., list] | None = None,
+) -> dict:
+    """Everything "/" shows for the user: the statistics of the top of their scope (the first
+    one, when they hold roles over several) and the other tops to switch to. An auditor (no
+    "view") gets no figures. The to-do panel's live counts load separately (views.todo_panel),
+    so the page itself reads snapshots only; pass `todo` to include them here (the bench)."""
+    tops = top_organisations(user) if access.can(user, "view") else []
+    stats = statistics_for(tops[0], month=month, rank=rank) if tops else None
+    return {
+        "tops": tops,
+        "stats": stats,
+        "kind_counts": kind_counts(user) if stats and not stats.month else [],
+        "todo": todo(user) if todo else None,
+        "is_auditor": not tops and access.can(user, "audit.read"),
+        "can_run_rollup": access.can(user, "jobs.view"),
+    }
+
+
+def statistics_context(
+    user, org: Organisation, *, month: str | None = None, rank: str | None = None
+) -> dict:
+    """Everything the statistics page shows for an organisation inside the user's scope."""
+    return {
+        "tops": top_organisations(user),
+        "ancestors": scoped_ancestors(user, org),
+        "stats": statistics_for(org, month=month, rank=rank),
+        "can_run_rollup": access.can(user, "jobs.view"),
+    }
