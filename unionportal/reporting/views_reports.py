@@ -26,6 +26,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members import access
@@ -231,7 +232,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("all", _("All"), progress["total"]),
         ("submitted", _("Submitted"), progress["submitted"]),
         ("missing", _("Not submitted"), progress["missing"]),
-        ("returned", _("Returned"), progress["returned"]),
+        ("returned", pgettext("report", "Returned"), progress["returned"]),
         ("overdue", _("Overdue"), progress["overdue"]),
         ("accepted", _("Accepted"), progress["accepted"]),
     ]
