@@ -128,6 +128,31 @@ def _union_b_campaign(city, chair_b) -> int:
     ).pk
 
 
+def _union_b_report(city, chair_b) -> int:
+    """Union B's quarterly report, in a period whose only report it is: neither chair A nor
+    county A's staff have anything in that period (its page is 404 for them)."""
+    from unionportal.reporting.models import QuarterlyReport, ReportPeriod
+
+    period, _ = ReportPeriod.objects.get_or_create(
+        year=2025, quarter=1, defaults={"due_on": date(2025, 4, 15)}
+    )
+    return QuarterlyReport.objects.get_or_create(period=period, organisation=city.union_b)[0].pk
+
+
+def _union_b_period(city, chair_b) -> int:
+    from unionportal.reporting.models import QuarterlyReport
+
+    return QuarterlyReport.objects.get(pk=_union_b_report(city, chair_b)).period_id
+
+
+def _union_b_notification(city, chair_b) -> int:
+    from unionportal.reporting.models import Notification
+
+    return Notification.objects.create(
+        recipient=chair_b, kind="reminder", report_id=_union_b_report(city, chair_b)
+    ).pk
+
+
 # url name -> how to find union B's object for it (given the city and chair B)
 def _union_b_competition(city, chair_b) -> int:
     from competitions.models import Competition
@@ -291,6 +316,17 @@ UNION_B_OBJECTS = {
     "competitions:nomination_withdraw": _union_b_nomination,
     "competitions:criterion_remove": _union_b_criterion,
     "competitions:judge_assign": _union_b_judge,
+    # quarterly reports: union B's report, a period holding only union B's report, and chair
+    # B's notification about it
+    **{
+        f"reporting:{name}": _union_b_report
+        for name in ("report_detail", "report_submit", "report_review", "report_print")
+    },
+    **{
+        f"reporting:{name}": _union_b_period
+        for name in ("period_detail", "period_due", "period_remind")
+    },
+    "reporting:notification_read": _union_b_notification,
 }
 
 
@@ -357,7 +393,22 @@ def snapshot(city, chair_b):
             for model in (CongressSession, Delegate, Motion, MotionEvent, Suggestion, ReviewedItem)
         ],
         list(ServiceCard.objects.values().order_by("pk")),
+        reporting_rows(),
     )
+
+
+def reporting_rows():
+    from unionportal.reporting.models import (
+        Notification,
+        QuarterlyReport,
+        ReportEvent,
+        ReportPeriod,
+    )
+
+    return [
+        list(model.objects.values().order_by("pk"))
+        for model in (ReportPeriod, QuarterlyReport, ReportEvent, Notification)
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(UNION_B_OBJECTS))

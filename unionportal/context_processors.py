@@ -7,8 +7,14 @@ def portal(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from unionportal.reporting.models import Notification
+
     role = access.primary_role(user)
     return {
         "current_role": role,
         "can": {cap.replace(".", "_"): access.can(user, cap) for cap in access.CAPABILITIES},
+        # the bell in the top bar (one COUNT over an index on recipient, read_at)
+        "unread_notifications": Notification.objects.filter(
+            recipient=user, read_at__isnull=True
+        ).count(),
     }

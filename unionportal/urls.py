@@ -25,6 +25,7 @@ urlpatterns = [
     path("congress/", include("congress.urls")),
     path("welfare/", include("welfare.urls")),
     path("competitions/", include("competitions.urls")),
+    path("reports/", include("unionportal.reporting.urls")),
     path("summary/", views_summary.summary_export, name="summary_export"),
     path("", include("members.urls")),
     # Operators only: superusers. Union staff work in the portal's own pages.

@@ -6,3 +6,8 @@ class ReportingConfig(AppConfig):
     name = "unionportal.reporting"
     label = "reporting"
     verbose_name = _("Reports and statistics")
+
+    def ready(self) -> None:
+        from . import todo_reports
+
+        todo_reports.register()
