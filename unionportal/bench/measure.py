@@ -215,7 +215,7 @@ def dues_rollup_year(runs: int) -> tuple[float, float]:
     return statistics.median(a), statistics.median(b)
 
 
-PARTS = ("list", "lookup", "export", "import", "dues")
+PARTS = ("list", "lookup", "export", "import", "dues", "stats", "summary", "dashboard")
 
 
 def run_all(
@@ -296,7 +296,7 @@ def _list_page(runs: int, small: dict | None) -> list[Result]:
     ]
 
 
-# Measurements that other modules add (the Excel export and import).
+# Measurements that other modules add (the Excel export and import; the reporting parts).
 EXTRA_MEASUREMENTS: list[Callable[..., list[Result]]] = []
 
 
@@ -307,3 +307,12 @@ def _excel(**kwargs) -> list[Result]:
 
 
 EXTRA_MEASUREMENTS.append(_excel)
+
+
+def _reports(**kwargs) -> list[Result]:
+    from .reports import measure_reports  # it imports this module, so only once it is loaded
+
+    return measure_reports(**kwargs)
+
+
+EXTRA_MEASUREMENTS.append(_reports)
