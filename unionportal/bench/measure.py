@@ -22,7 +22,7 @@ from members.models import Member, Organisation, Role, User
 @dataclass
 class Result:
     name: str
-    figure: float
+    figure: float | None  # None: not measured (the note says why)
     unit: str
     anchor: float | None
     anchor_label: str
@@ -32,14 +32,15 @@ class Result:
 
     @property
     def ratio(self) -> float | None:
-        return self.figure / self.anchor if self.anchor else None
+        return self.figure / self.anchor if self.anchor and self.figure is not None else None
 
     def line(self) -> str:
         ratio = f"{self.ratio:.2f}x" if self.ratio is not None else "-"
         anchor = f"{self.anchor:.4g} {self.unit}" if self.anchor is not None else "-"
         verdict = {True: "MET", False: "MISSED", None: "INFO"}[self.ok]
+        figure = f"{self.figure:.4g} {self.unit}" if self.figure is not None else "-"
         return (
-            f"{verdict:<6} {self.name}: {self.figure:.4g} {self.unit} | anchor "
+            f"{verdict:<6} {self.name}: {figure} | anchor "
             f"({self.anchor_label}) {anchor} | ratio {ratio} | target {self.target}"
             + (f" | {self.note}" if self.note else "")
         )

@@ -307,7 +307,16 @@ def summary_part(runs: int, log=print) -> list[Result]:
     if not summary_available():
         log("  summary: unionportal.reporting.summary.write_summary not available yet")
         return [
-            Result(name, 0, "s", None, "-", f"<= {SUMMARY_SECONDS} s", None, "not available yet")
+            Result(
+                name,
+                None,
+                "s",
+                None,
+                "-",
+                f"<= {SUMMARY_SECONDS} s",
+                None,
+                "not available yet (unionportal.reporting.summary.write_summary)",
+            )
         ]
     period = latest_period()
     if period is None:
