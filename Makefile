@@ -59,6 +59,8 @@ clean:
 # databases and are built once; `bench` compares the full set with the smoke set.
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 BENCH_ENV = DJANGO_SETTINGS_MODULE=tests.settings CELERY_BROKER_URL=
+# Some parts only, e.g. `make bench ONLY=stats,summary` (parts: see `manage.py bench --help`).
+BENCH_ONLY = $(if $(ONLY),--only $(ONLY))
 bench-db-%:
 	psql "$(BENCH_PG)/postgres" -qtc "SELECT 1 FROM pg_database WHERE datname='unionportal_bench_$*'" | grep -q 1 \
 	  || psql "$(BENCH_PG)/postgres" -qc "CREATE DATABASE unionportal_bench_$*"
@@ -66,8 +68,8 @@ bench-db-%:
 
 bench-smoke: install-dev bench-db-small
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG)/unionportal_bench_small $(BIN)/python manage.py bench build --size smoke
-	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG)/unionportal_bench_small $(BIN)/python manage.py bench measure --size smoke --out var/bench/small.json
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG)/unionportal_bench_small $(BIN)/python manage.py bench measure --size smoke $(BENCH_ONLY) --out var/bench/small.json
 
 bench: bench-smoke bench-db-full
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG)/unionportal_bench_full $(BIN)/python manage.py bench build --size full
-	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG)/unionportal_bench_full $(BIN)/python manage.py bench measure --size full --small var/bench/small.json --out var/bench/full.json
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG)/unionportal_bench_full $(BIN)/python manage.py bench measure --size full $(BENCH_ONLY) --small var/bench/small.json --out var/bench/full.json

@@ -22,7 +22,7 @@ from members.models import Member, Organisation, Role, User
 @dataclass
 class Result:
     name: str
-    figure: float
+    figure: float | None  # None: not measured (the note says why)
     unit: str
     anchor: float | None
     anchor_label: str
@@ -32,14 +32,15 @@ class Result:
 
     @property
     def ratio(self) -> float | None:
-        return self.figure / self.anchor if self.anchor else None
+        return self.figure / self.anchor if self.anchor and self.figure is not None else None
 
     def line(self) -> str:
         ratio = f"{self.ratio:.2f}x" if self.ratio is not None else "-"
         anchor = f"{self.anchor:.4g} {self.unit}" if self.anchor is not None else "-"
         verdict = {True: "MET", False: "MISSED", None: "INFO"}[self.ok]
+        figure = f"{self.figure:.4g} {self.unit}" if self.figure is not None else "-"
         return (
-            f"{verdict:<6} {self.name}: {self.figure:.4g} {self.unit} | anchor "
+            f"{verdict:<6} {self.name}: {figure} | anchor "
             f"({self.anchor_label}) {anchor} | ratio {ratio} | target {self.target}"
             + (f" | {self.note}" if self.note else "")
         )
@@ -215,7 +216,7 @@ def dues_rollup_year(runs: int) -> tuple[float, float]:
     return statistics.median(a), statistics.median(b)
 
 
-PARTS = ("list", "lookup", "export", "import", "dues")
+PARTS = ("list", "lookup", "export", "import", "dues", "stats", "summary", "dashboard")
 
 
 def run_all(
@@ -296,7 +297,7 @@ def _list_page(runs: int, small: dict | None) -> list[Result]:
     ]
 
 
-# Measurements that other modules add (the Excel export and import).
+# Measurements that other modules add (the Excel export and import; the reporting parts).
 EXTRA_MEASUREMENTS: list[Callable[..., list[Result]]] = []
 
 
@@ -307,3 +308,12 @@ def _excel(**kwargs) -> list[Result]:
 
 
 EXTRA_MEASUREMENTS.append(_excel)
+
+
+def _reports(**kwargs) -> list[Result]:
+    from .reports import measure_reports  # it imports this module, so only once it is loaded
+
+    return measure_reports(**kwargs)
+
+
+EXTRA_MEASUREMENTS.append(_reports)
