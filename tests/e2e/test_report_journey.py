@@ -2,8 +2,10 @@
 federation staff return it with a reason; the chair, told by the bell, fixes it and submits
 again; staff accept it and its figures are frozen."""
 
+import io
 import re
 
+import openpyxl
 import pytest
 from playwright.sync_api import Browser, expect
 
@@ -17,7 +19,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_quarterly_report_from_draft_to_accepted(
-    live_server, browser: Browser, city, chair_a, staff_user, password
+    live_server, browser: Browser, city, chair_a, staff_user, admin_user, password
 ):
     for _ in range(6):
         MemberFactory(organisation=city.union_a)
@@ -79,3 +81,21 @@ def test_a_quarterly_report_from_draft_to_accepted(
     report.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED
     assert report.values["employees"] == 125 and report.values["members"] == 6
+
+    # the admin exports the quarter's summary; the workbook holds union A's accepted figures
+    admin = session("admin")
+    admin.get_by_test_id("nav-summary").click()
+    admin.locator("[name=period]").select_option(str(period.pk))
+    admin.locator("[name=organisation]").select_option(str(city.city.pk))
+    admin.get_by_test_id("summary-form").locator("[type=submit]").click()
+    expect(admin.get_by_test_id("job-download")).to_be_visible()
+    with admin.expect_download() as download:
+        admin.get_by_test_id("job-download").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    with open(download.value.path(), "rb") as fh:
+        workbook = openpyxl.load_workbook(io.BytesIO(fh.read()), read_only=True)
+    rows = list(workbook["各工会"].iter_rows(values_only=True))
+    header, union_a = rows[0], next(r for r in rows if r[0] == "甲公司工会委员会")
+    assert union_a[header.index("季末会员数")] == 6
+    assert union_a[header.index("职工人数")] == 125
+    assert union_a[1] == "已接收"

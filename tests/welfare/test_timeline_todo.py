@@ -42,10 +42,10 @@ def test_the_dashboard_lists_relief_to_review_and_files_due(
     services.file_set_status(
         actor=None, hardship_file=f, to_status="approved", today=date(2025, 1, 1)
     )
-    content = as_user(county_user).get(reverse("dashboard")).content.decode()
+    content = as_user(county_user).get(reverse("todo_panel")).content.decode()
     assert reverse("welfare:relief_list") + "?status=submitted" in content
     assert reverse("welfare:file_list") + "?due=1" in content
-    chair_page = as_user(chair_a).get(reverse("dashboard")).content.decode()
+    chair_page = as_user(chair_a).get(reverse("todo_panel")).content.decode()
     assert "?status=submitted" not in chair_page
 
 
