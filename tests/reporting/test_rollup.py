@@ -45,8 +45,17 @@ def test_a_rerun_gives_the_same_rows(records):
     written = stats_rollup(month=AUGUST, today=TODAY)
     first = snapshot_rows(AUGUST)
     assert written == len(first) == Organisation.objects.filter(active=True).count()
-    assert stats_rollup(month=AUGUST, today=TODAY) == written
+    assert stats_rollup(month=AUGUST, today=TODAY) == 0  # nothing changed, nothing rewritten
     assert snapshot_rows(AUGUST) == first
+
+
+def test_a_rerun_rewrites_only_what_changed(records):
+    stats_rollup(month=AUGUST, today=TODAY)
+    MemberFactory(organisation=records.branch_b, joined_on=date(2026, 8, 3))
+    # the branch, union B, county B and the city
+    assert stats_rollup(month=AUGUST, today=TODAY) == 4
+    city = StatSnapshot.objects.get(organisation=records.city, month=AUGUST)
+    assert city.new_members == 1  # populate()'s applicant does not count; this one does
 
 
 def test_figures_equal_direct_aggregates_over_each_subtree(records):

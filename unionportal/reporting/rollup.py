@@ -4,8 +4,11 @@ One SQL statement per month, built from the apps' own aggregate querysets (sourc
 `own` stacks every source's per-organisation rows (UNION ALL, zeros for the figures a source
 does not give) and sums them per organisation; `sub` adds each organisation's own figures to
 every ancestor (the ancestors' paths are the prefixes of its path, as in the dues rollup);
-the result is upserted, and rows the run did not write are pruned, so a re-run leaves exactly
-the rows a first run would (idempotent). Portable between PostgreSQL and SQLite.
+the result is upserted for every active organisation. A row whose figures did not change is
+not rewritten (the nightly re-run of a month mostly changes little), and rows of organisations
+no longer active are deleted, so a re-run leaves exactly the rows a first run would
+(idempotent). Records of a dissolved organisation still count in its ancestors' figures.
+Portable between PostgreSQL and SQLite.
 """
 
 from __future__ import annotations
@@ -62,8 +65,9 @@ def rollup_sql(month: date, today: date | None = None) -> tuple[str, list]:
     own = ",\n       ".join(f"{_sum(c)} AS {c}" for c in SNAPSHOT_COLUMNS)
     sub = ",\n       ".join(f"SUM(own.{c}) AS {c}" for c in SNAPSHOT_COLUMNS)
     values = ", ".join(_value(c) for c in SNAPSHOT_COLUMNS)
-    updates = ",\n    ".join(f"{c} = excluded.{c}" for c in [*SNAPSHOT_COLUMNS, "computed_at"])
     table = StatSnapshot._meta.db_table
+    updates = ",\n    ".join(f"{c} = excluded.{c}" for c in [*SNAPSHOT_COLUMNS, "computed_at"])
+    changed = "\n    OR ".join(f"{table}.{c} <> excluded.{c}" for c in SNAPSHOT_COLUMNS)
     org_table = Organisation._meta.db_table
     # Identifiers come from model metadata; values are params.
     sql = f"""
@@ -84,16 +88,24 @@ sub AS (
 SELECT o.id, %s, {values}, %s
 FROM {org_table} o
 LEFT JOIN sub ON sub.apath = o.path
-WHERE o.active OR sub.apath IS NOT NULL
+WHERE o.active
 ON CONFLICT (organisation_id, month) DO UPDATE SET
     {updates}
+WHERE {changed}
 """  # noqa: S608
     return sql, params
 
 
+# PostgreSQL: the statement is large (14 sources x 30 columns) and its estimated cost passes
+# the JIT thresholds; compiling it took 3-4 s of a 4 s run on the benchmark data set, against
+# well under a second of execution. The per-organisation aggregates also spill to disk at the
+# default 4 MB of work_mem. Both settings hold for this transaction only.
+PG_SETTINGS = ("SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'")
+
+
 def stats_rollup(*, month: date, today: date | None = None) -> int:
-    """Upsert the month's StatSnapshot rows for every organisation in one transaction (a
-    failure leaves the previous rows untouched). Returns the rows written."""
+    """Upsert the month's StatSnapshot rows for every active organisation in one transaction
+    (a failure leaves the previous rows untouched). Returns the rows inserted or changed."""
     month = first_of_month(month)
     now = timezone.now()
     ops = connection.ops
@@ -106,12 +118,17 @@ def stats_rollup(*, month: date, today: date | None = None) -> int:
         ops.adapt_datefield_value(month),
         ops.adapt_datetimefield_value(now),
     ]
+    table, org_table = StatSnapshot._meta.db_table, Organisation._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for setting in PG_SETTINGS:
+                cursor.execute(setting)
         cursor.execute(sql, params)
         written = cursor.rowcount
         cursor.execute(
-            f"DELETE FROM {StatSnapshot._meta.db_table} WHERE month = %s AND computed_at <> %s",  # noqa: S608, E501
-            [ops.adapt_datefield_value(month), ops.adapt_datetimefield_value(now)],
+            f"DELETE FROM {table} WHERE month = %s AND organisation_id IN "  # noqa: S608
+            f"(SELECT id FROM {org_table} WHERE NOT active)",
+            [ops.adapt_datefield_value(month)],
         )
     return max(written, 0)
 
