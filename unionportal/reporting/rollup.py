@@ -1,8 +1,8 @@
 """The statistics rollup: one StatSnapshot per organisation and month, summed over its subtree.
 
 One SQL statement per month, built from the apps' own aggregate querysets (sources.py):
-`own` stacks every source's per-organisation rows (UNION ALL, zeros for the figures a source
-does not give) and sums them per organisation; `sub` adds each organisation's own figures to
+`own` joins every source's per-organisation row to its organisation (zero where a source has
+none); `sub` adds each organisation's own figures to
 every ancestor (the ancestors' paths are the prefixes of its path, as in the dues rollup);
 the result is upserted for every active organisation. A row whose figures did not change is
 not rewritten (the nightly re-run of a month mostly changes little), and rows of organisations
@@ -33,23 +33,30 @@ def month_window(month: date, today: date | None = None) -> tuple[date, date]:
     return start, min(end, max(today, start))
 
 
-def _compose(querysets) -> tuple[str, list]:
-    parts, params = [], []
+def _joined(querysets, org_table: str) -> tuple[str, str, list]:
+    """Every source LEFT JOINed to the organisation table by organisation id (each source has
+    at most one row per organisation, and each figure comes from one source): the FROM clause
+    of `own`, and its select list with 0 where a source has no row."""
+    joins, params, origin = [], [], {}
     for i, qs in enumerate(querysets):
-        names = set(columns_of(qs))
         sql, p = qs.query.sql_with_params()
-        select = ", ".join(
-            (f"s{i}.{c}" if c in names else "0") + f" AS {c}" for c in SNAPSHOT_COLUMNS
-        )
-        # Identifiers come from model metadata and the querysets' own SQL; values are params.
-        parts.append(f"SELECT s{i}.organisation_id AS organisation_id, {select} FROM ({sql}) s{i}")  # noqa: S608, E501
+        joins.append(f"LEFT JOIN ({sql}) s{i} ON s{i}.organisation_id = d.id")
         params.extend(p)
-    return "\nUNION ALL\n".join(parts), params
+        for name in columns_of(qs):
+            if name in SNAPSHOT_COLUMNS:
+                assert name not in origin, f"{name} comes from two sources"
+                origin[name] = f"s{i}"
+    select = ",\n           ".join(_own(c, origin.get(c)) for c in SNAPSHOT_COLUMNS)
+    return f"FROM {org_table} d\n    " + "\n    ".join(joins), select, params
 
 
-def _sum(c: str) -> str:
-    # Money is summed in whole fen: exact on PostgreSQL's numeric and SQLite's floats alike.
-    return f"SUM(ROUND(u.{c} * 100))" if c in SNAPSHOT_MONEY else f"SUM(u.{c})"
+def _own(c: str, source: str | None) -> str:
+    if source is None:
+        return f"0 AS {c}"
+    # Money in whole fen: exact on PostgreSQL's numeric and SQLite's floats alike.
+    if c in SNAPSHOT_MONEY:
+        return f"COALESCE(CAST(ROUND({source}.{c} * 100) AS BIGINT), 0) AS {c}"
+    return f"COALESCE({source}.{c}, 0) AS {c}"
 
 
 def _value(c: str) -> str:
@@ -58,40 +65,52 @@ def _value(c: str) -> str:
 
 def rollup_sql(month: date, today: date | None = None) -> tuple[str, list]:
     start, end = month_window(month, today)
-    stacked, params = _compose(
-        [*sources(start, end, year_to_date_motions=True), employers_without_union(end)]
+    org_table = Organisation._meta.db_table
+    joined, own, params = _joined(
+        [*sources(start, end, year_to_date_motions=True), employers_without_union(end)],
+        org_table,
     )
     cols = ", ".join(SNAPSHOT_COLUMNS)
-    own = ",\n       ".join(f"{_sum(c)} AS {c}" for c in SNAPSHOT_COLUMNS)
     sub = ",\n       ".join(f"SUM(own.{c}) AS {c}" for c in SNAPSHOT_COLUMNS)
-    values = ", ".join(_value(c) for c in SNAPSHOT_COLUMNS)
+    values = ", ".join(f"{_value(c)} AS {c}" for c in SNAPSHOT_COLUMNS)
     table = StatSnapshot._meta.db_table
     updates = ",\n    ".join(f"{c} = excluded.{c}" for c in [*SNAPSHOT_COLUMNS, "computed_at"])
-    changed = "\n    OR ".join(f"{table}.{c} <> excluded.{c}" for c in SNAPSHOT_COLUMNS)
-    org_table = Organisation._meta.db_table
+    # A row whose figures are all the same is left alone: no write, no row lock. (IS NOT
+    # DISTINCT FROM rather than "=": PostgreSQL then hashes the anti-join on the key alone
+    # and compares the figures of the one matching row, instead of hashing 30 columns.)
+    same = "\n      AND ".join(f"t.{c} IS NOT DISTINCT FROM r.{c}" for c in SNAPSHOT_COLUMNS)
+    # Paths are ASCII: group them byte by byte, not by the database's locale (PostgreSQL).
+    bytewise = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     # Identifiers come from model metadata; values are params.
     sql = f"""
 INSERT INTO {table} (organisation_id, month, {cols}, computed_at)
 WITH own AS (
-    SELECT u.organisation_id, {own}
-    FROM ({stacked}) u
-    GROUP BY u.organisation_id
+    SELECT d.path, d.depth,
+           {own}
+    {joined}
 ),
 levels AS (SELECT DISTINCT depth AS k FROM {org_table}),
 sub AS (
-    SELECT SUBSTR(d.path, 1, lv.k * %s) AS apath, {sub}
+    SELECT SUBSTR(own.path, 1, lv.k * %s){bytewise} AS apath, {sub}
     FROM own
-    JOIN {org_table} d ON d.id = own.organisation_id
-    JOIN levels lv ON lv.k <= d.depth
-    GROUP BY SUBSTR(d.path, 1, lv.k * %s)
+    JOIN levels lv ON lv.k <= own.depth
+    GROUP BY SUBSTR(own.path, 1, lv.k * %s){bytewise}
+),
+result AS (
+    SELECT o.id AS organisation_id, {values}
+    FROM {org_table} o
+    LEFT JOIN sub ON sub.apath = o.path
+    WHERE o.active
 )
-SELECT o.id, %s, {values}, %s
-FROM {org_table} o
-LEFT JOIN sub ON sub.apath = o.path
-WHERE o.active
+SELECT r.organisation_id, %s, {cols}, %s
+FROM result r
+WHERE NOT EXISTS (
+    SELECT 1 FROM {table} t
+    WHERE t.organisation_id = r.organisation_id AND t.month = %s
+      AND {same}
+)
 ON CONFLICT (organisation_id, month) DO UPDATE SET
     {updates}
-WHERE {changed}
 """  # noqa: S608
     return sql, params
 
@@ -117,6 +136,7 @@ def stats_rollup(*, month: date, today: date | None = None) -> int:
         steplen,
         ops.adapt_datefield_value(month),
         ops.adapt_datetimefield_value(now),
+        ops.adapt_datefield_value(month),
     ]
     table, org_table = StatSnapshot._meta.db_table, Organisation._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:

@@ -1,5 +1,5 @@
-"""StatSnapshot: one index (the unique one), and free room in each page on PostgreSQL so the
-nightly rollup's updates are HOT (no index writes)."""
+"""StatSnapshot: free room in each page on PostgreSQL, so the nightly rollup's updates are HOT
+(neither indexed column changes, so no index is written)."""
 
 from django.db import migrations
 
@@ -18,6 +18,5 @@ class Migration(migrations.Migration):
     dependencies = [("reporting", "0002_seed_kpi_targets")]
 
     operations = [
-        migrations.RemoveIndex(model_name="statsnapshot", name="statsnapshot_month_org"),
         migrations.RunPython(fillfactor(70), fillfactor(100)),
     ]
