@@ -1,8 +1,8 @@
 """The statistics rollup: one StatSnapshot per organisation and month, summed over its subtree.
 
-One SQL statement per month, built from the apps' own aggregate querysets (sources.py):
-`own` joins every source's per-organisation row to its organisation (zero where a source has
-none); `sub` adds each organisation's own figures to
+Two SQL statements per month, built from the apps' own aggregate querysets (sources.py):
+`own` (a temporary table) joins every source's per-organisation row to its organisation (zero
+where a source has none); `sub` adds each organisation's own figures to
 every ancestor (the ancestors' paths are the prefixes of its path, as in the dues rollup);
 the result is upserted for every active organisation. A row whose figures did not change is
 not rewritten (the nightly re-run of a month mostly changes little), and rows of organisations
@@ -63,7 +63,14 @@ def _value(c: str) -> str:
     return f"COALESCE(sub.{c}, 0) / 100.0" if c in SNAPSHOT_MONEY else f"COALESCE(sub.{c}, 0)"
 
 
-def rollup_sql(month: date, today: date | None = None) -> tuple[str, list]:
+OWN_TABLE = "reporting_rollup_own"
+
+
+def rollup_sql(month: date, today: date | None = None) -> tuple[str, list, str]:
+    """The two statements of a month's rollup: the own figures of every organisation into a
+    temporary table (a plain SELECT, so PostgreSQL may scan the big tables in parallel, which
+    it never does inside an INSERT), and the subtree sums upserted from it. Returns the first
+    statement, its parameters, and the second (whose parameters stats_rollup supplies)."""
     start, end = month_window(month, today)
     org_table = Organisation._meta.db_table
     joined, own, params = _joined(
@@ -82,17 +89,18 @@ def rollup_sql(month: date, today: date | None = None) -> tuple[str, list]:
     # Paths are ASCII: group them byte by byte, not by the database's locale (PostgreSQL).
     bytewise = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     # Identifiers come from model metadata; values are params.
+    own_sql = f"""
+CREATE TEMPORARY TABLE {OWN_TABLE} AS
+SELECT d.path, d.depth,
+       {own}
+{joined}
+"""  # noqa: S608
     sql = f"""
 INSERT INTO {table} (organisation_id, month, {cols}, computed_at)
-WITH own AS (
-    SELECT d.path, d.depth,
-           {own}
-    {joined}
-),
-levels AS (SELECT DISTINCT depth AS k FROM {org_table}),
+WITH levels AS (SELECT DISTINCT depth AS k FROM {org_table}),
 sub AS (
     SELECT SUBSTR(own.path, 1, lv.k * %s){bytewise} AS apath, {sub}
-    FROM own
+    FROM {OWN_TABLE} own
     JOIN levels lv ON lv.k <= own.depth
     GROUP BY SUBSTR(own.path, 1, lv.k * %s){bytewise}
 ),
@@ -112,7 +120,7 @@ WHERE NOT EXISTS (
 ON CONFLICT (organisation_id, month) DO UPDATE SET
     {updates}
 """  # noqa: S608
-    return sql, params
+    return own_sql, params, sql
 
 
 # PostgreSQL: the statement is large (14 sources x 30 columns) and its estimated cost passes
@@ -128,10 +136,9 @@ def stats_rollup(*, month: date, today: date | None = None) -> int:
     month = first_of_month(month)
     now = timezone.now()
     ops = connection.ops
-    sql, params = rollup_sql(month, today)
+    own_sql, own_params, sql = rollup_sql(month, today)
     steplen = Organisation.steplen
     params = [
-        *params,
         steplen,
         steplen,
         ops.adapt_datefield_value(month),
@@ -140,11 +147,17 @@ def stats_rollup(*, month: date, today: date | None = None) -> int:
     ]
     table, org_table = StatSnapshot._meta.db_table, Organisation._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        postgres = connection.vendor == "postgresql"
+        if postgres:
             for setting in PG_SETTINGS:
                 cursor.execute(setting)
+        cursor.execute(f"DROP TABLE IF EXISTS {OWN_TABLE}")
+        cursor.execute(own_sql, own_params)
+        if postgres:
+            cursor.execute(f"ANALYZE {OWN_TABLE}")
         cursor.execute(sql, params)
         written = cursor.rowcount
+        cursor.execute(f"DROP TABLE {OWN_TABLE}")
         cursor.execute(
             f"DELETE FROM {table} WHERE month = %s AND organisation_id IN "  # noqa: S608
             f"(SELECT id FROM {org_table} WHERE NOT active)",
