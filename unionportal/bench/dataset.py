@@ -306,15 +306,9 @@ def window(today: date | None = None) -> tuple[date, date]:
 
 def last_quarters(n: int, today: date | None = None) -> list[tuple[int, int]]:
     """The last `n` quarters that have ended, oldest first."""
-    today = today or timezone.localdate()
-    year, quarter = today.year, (today.month - 1) // 3 + 1
-    out = []
-    for _ in range(n):
-        quarter -= 1
-        if quarter == 0:
-            year, quarter = year - 1, 4
-        out.append((year, quarter))
-    return list(reversed(out))
+    from unionportal.reporting.models import finished_quarters
+
+    return finished_quarters(n, today)
 
 
 def _count(table: str) -> int:

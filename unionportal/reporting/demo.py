@@ -17,7 +17,7 @@ from django.utils import timezone
 from members.models import GRASSROOTS_KINDS, User
 
 from . import services
-from .models import QuarterlyReport, ReportEvent, ReportPeriod, ReportStatus
+from .models import QuarterlyReport, ReportEvent, ReportPeriod, ReportStatus, finished_quarters
 from .rollup import months_back
 from .tasks import rollup_stats_task
 
@@ -27,17 +27,6 @@ NARRATIVE = {
     "problems": "部分新就业形态劳动者入会意愿不强；会员服务卡激活率偏低。",
     "requests": "建议市总工会加大对困难职工帮扶资金的支持力度。",
 }
-
-
-def last_finished_quarters(today: date, n: int = 2) -> list[tuple[int, int]]:
-    year, quarter = today.year, (today.month - 1) // 3 + 1
-    out = []
-    for _ in range(n):
-        quarter -= 1
-        if quarter == 0:
-            year, quarter = year - 1, 4
-        out.append((year, quarter))
-    return list(reversed(out))
 
 
 def _entered(report: QuarterlyReport, computed: dict, rng: random.Random) -> dict:
@@ -141,7 +130,7 @@ def seed_reports(today: date) -> int:
     }
     made = 0
     with transaction.atomic():
-        for qi, (year, quarter) in enumerate(last_finished_quarters(today)):
+        for qi, (year, quarter) in enumerate(finished_quarters(2, today)):
             period = services.period_open(actor=admin, year=year, quarter=quarter)
             reports = period.reports.select_related("organisation", "period").order_by(
                 "organisation__path"

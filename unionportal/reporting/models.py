@@ -28,6 +28,19 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     return start, end_month_next - timedelta(days=1)
 
 
+def finished_quarters(n: int, today: date | None = None) -> list[tuple[int, int]]:
+    """The last `n` quarters that have ended, as (year, quarter), oldest first."""
+    today = today or timezone.localdate()
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    out = []
+    for _step in range(n):
+        quarter -= 1
+        if quarter == 0:
+            year, quarter = year - 1, 4
+        out.append((year, quarter))
+    return list(reversed(out))
+
+
 class ReportPeriod(models.Model):
     year = models.PositiveIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
