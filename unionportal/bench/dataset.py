@@ -745,15 +745,17 @@ def _reports(p: dict) -> int:
                    o.employees AS e, random() AS r1, random() AS r2, random() AS r3,
                    random() AS r4,
                    (rp.ends_on + 5)::timestamp AT TIME ZONE 'Asia/Shanghai' AS saved,
+                   -- every state appears even among a handful of unions (the tests' tiny set)
                    CASE WHEN (rp.year, rp.quarter) = (%(ly)s, %(lq)s) THEN
-                        (ARRAY['accepted', 'accepted', 'accepted', 'accepted', 'submitted',
-                               'submitted', 'submitted', 'draft', 'draft', 'draft'])
-                            [1 + (o.id %% 10)]
-                   ELSE (ARRAY['accepted', 'accepted', 'accepted', 'accepted', 'accepted',
-                               'accepted', 'accepted', 'accepted', 'submitted', 'draft'])
-                            [1 + (o.id %% 10)] END AS status
+                        (ARRAY['accepted', 'submitted', 'draft', 'accepted', 'submitted',
+                               'draft', 'accepted', 'accepted', 'submitted', 'draft'])
+                            [1 + (ROW_NUMBER() OVER w %% 10)::int]
+                   ELSE (ARRAY['accepted', 'accepted', 'submitted', 'accepted', 'accepted',
+                               'draft', 'accepted', 'accepted', 'accepted', 'accepted'])
+                            [1 + (ROW_NUMBER() OVER w %% 10)::int] END AS status
             FROM members_organisation o CROSS JOIN reporting_reportperiod rp
             WHERE o.kind = 'grassroots' AND o.active
+            WINDOW w AS (PARTITION BY rp.id ORDER BY o.id)
         ) v
         """,
         {**p, "ly": latest[0], "lq": latest[1]},
