@@ -13,8 +13,10 @@ def portal(request) -> dict:
     return {
         "current_role": role,
         "can": {cap.replace(".", "_"): access.can(user, cap) for cap in access.CAPABILITIES},
-        # the bell in the top bar (one COUNT over an index on recipient, read_at)
-        "unread_notifications": Notification.objects.filter(
-            recipient=user, read_at__isnull=True
+        # the bell in the top bar: one COUNT, of reminders about reports still in scope
+        "unread_notifications": access.scope(
+            user,
+            Notification.objects.filter(recipient=user, read_at__isnull=True),
+            org_field="report__organisation",
         ).count(),
     }

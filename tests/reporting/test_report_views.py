@@ -36,6 +36,11 @@ def report_a(period, city):
     return report_of(period, city.union_a)
 
 
+def _v(report) -> dict:
+    """The version the review form carries (a review without it is refused as stale)."""
+    return {"version": QuarterlyReport.objects.get(pk=report.pk).version}
+
+
 def _url(name, *args):
     return reverse(f"reporting:{name}", args=args)
 
@@ -187,12 +192,15 @@ def test_return_with_a_reason_then_resubmit_then_accept(
     # GET on an action: 405
     assert staff.get(_url("report_review", report_a.pk)).status_code == 405
     # a return needs a reason
-    page = staff.post(_url("report_review", report_a.pk), {"decision": "return", "reason": " "})
+    page = staff.post(
+        _url("report_review", report_a.pk), {**_v(report_a), "decision": "return", "reason": " "}
+    )
     assert page.status_code == 200 and page.context["review_form"].errors
     report_a.refresh_from_db()
     assert report_a.status == RS.SUBMITTED
     staff.post(
-        _url("report_review", report_a.pk), {"decision": "return", "reason": "职工人数与上季度不符"}
+        _url("report_review", report_a.pk),
+        {**_v(report_a), "decision": "return", "reason": "职工人数与上季度不符"},
     )
     report_a.refresh_from_db()
     assert report_a.status == RS.RETURNED
@@ -206,7 +214,7 @@ def test_return_with_a_reason_then_resubmit_then_accept(
     assert chair.get(_url("notification_list")).context["rows"][0]["note"] == note
 
     _submitted(chair, report_a)
-    staff.post(_url("report_review", report_a.pk), {"decision": "accept"})
+    staff.post(_url("report_review", report_a.pk), {**_v(report_a), "decision": "accept"})
     report_a.refresh_from_db()
     assert report_a.status == RS.ACCEPTED
     steps = list(ReportEvent.objects.filter(report=report_a).values_list("to_status", flat=True))
@@ -228,7 +236,9 @@ def test_an_accepted_report_is_frozen(as_user, chair_a, staff_user, city, report
         MemberFactory(organisation=city.union_a)
     chair = as_user(chair_a)
     _submitted(chair, report_a)
-    as_user(staff_user).post(_url("report_review", report_a.pk), {"decision": "accept"})
+    as_user(staff_user).post(
+        _url("report_review", report_a.pk), {**_v(report_a), "decision": "accept"}
+    )
     MemberFactory(organisation=city.union_a)  # later records do not change it
     for client in (chair, as_user(staff_user)):
         page = client.get(_url("report_detail", report_a.pk))
@@ -253,7 +263,9 @@ def test_nobody_reviews_their_own_report_or_one_they_submitted(as_user, county_u
         'data-testid="review"'
         not in client.get(_url("report_detail", county_report.pk)).content.decode()
     )
-    response = client.post(_url("report_review", county_report.pk), {"decision": "accept"})
+    response = client.post(
+        _url("report_review", county_report.pk), {**_v(county_report), "decision": "accept"}
+    )
     assert response.status_code == 403
 
 
@@ -268,13 +280,17 @@ def test_county_staff_review_union_a_but_not_union_b(
     assert 'data-testid="review"' in county.get(_url("report_detail", report_a.pk)).content.decode()
     assert (
         county.post(
-            _url("report_review", report_a.pk), {"decision": "return", "reason": "请补充说明"}
+            _url("report_review", report_a.pk),
+            {**_v(report_a), "decision": "return", "reason": "请补充说明"},
         ).status_code
         == 302
     )
     assert county.get(_url("report_detail", report_b.pk)).status_code == 404
     assert (
-        county.post(_url("report_review", report_b.pk), {"decision": "accept"}).status_code == 404
+        county.post(
+            _url("report_review", report_b.pk), {**_v(report_b), "decision": "accept"}
+        ).status_code
+        == 404
     )
     report_b.refresh_from_db()
     assert report_b.status == RS.SUBMITTED
@@ -375,7 +391,10 @@ def test_post_permission_matrix(request, as_user, chair_a, city, report_a, actio
     url, data = {
         "save": (_url("report_detail", report_a.pk), form_data(report_a, ENTERED)),
         "submit": (_url("report_submit", report_a.pk), form_data(report_a, ENTERED)),
-        "review": (_url("report_review", report_a.pk), {"decision": "return", "reason": "补充"}),
+        "review": (
+            _url("report_review", report_a.pk),
+            {**_v(report_a), "decision": "return", "reason": "补充"},
+        ),
         "open": (_url("period_open"), {"year": 2026, "quarter": 2, "due_on": ""}),
         "due": (_url("period_due", period.pk), {"due_on": "2026-10-31"}),
         "remind": (_url("period_remind", period.pk), {}),

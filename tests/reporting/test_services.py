@@ -171,6 +171,21 @@ def test_an_accepted_report_is_frozen(report_a, city, chair_a, staff_user):
         services.report_submit(actor=chair_a, report=after)
 
 
+def test_nobody_reviews_a_report_of_their_own_organisation_or_one_they_filled(
+    report_a, chair_a, officer_a, county_user, city
+):
+    from members.models import RoleName
+    from tests.factories import RoleFactory
+
+    # county staff who also hold the officer's role at union A, and save its draft
+    RoleFactory(user=county_user, organisation=city.union_a, role=RoleName.BRANCH_OFFICER)
+    fill(report_a, county_user)
+    services.report_submit(actor=chair_a, report=report_a)
+    with pytest.raises(ValidationError) as exc:
+        services.report_review(actor=county_user, report=report_a, accept=True)
+    assert exc.value.code == "four_eyes"
+
+
 def test_nobody_reviews_what_they_submitted(report_a, chair_a, city):
     fill(report_a, chair_a)
     services.report_submit(actor=chair_a, report=report_a)
@@ -281,11 +296,15 @@ class TestReminders:
         assert created == 1
         assert Notification.objects.get().recipient == chair_b
 
-    def test_email_is_sent_when_enabled(self, report_a, chair_a, settings, mailoutbox):
+    def test_email_is_sent_when_enabled_once_committed(
+        self, report_a, chair_a, settings, mailoutbox, django_capture_on_commit_callbacks
+    ):
         settings.EMAIL_ENABLED = True
         chair_a.email = "chair@example.org"
         chair_a.save()
-        services.notify(report_a, NotificationKind.REMINDER)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.notify(report_a, NotificationKind.REMINDER)
+            assert len(mailoutbox) == 0  # not before the step that caused it is committed
         assert len(mailoutbox) == 1
         assert Notification.objects.filter(recipient=chair_a, emailed=True).exists()
 

@@ -49,11 +49,11 @@ def month_label(month: date) -> str:
 def parse_month(value: str | None, months: list[date]) -> date | None:
     """The month asked for (YYYY-MM) when it has snapshots, else the latest one (or None)."""
     if value:
-        m = MONTH_RE.match(value.strip())
-        if m and 1 <= int(m.group(2)) <= 12:
-            wanted = date(int(m.group(1)), int(m.group(2)), 1)
-            if wanted in months:
-                return wanted
+        wanted = value.strip()
+        # Compared as text: a date is never built from what was typed (year 0 cannot be).
+        for month in months:
+            if month_label(month) == wanted:
+                return month
     return months[0] if months else None
 
 

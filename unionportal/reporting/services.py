@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members import access
 from members.models import GRASSROOTS_KINDS, Organisation, Role, RoleName
 from unionportal.audit import audit_event
 
@@ -26,6 +28,7 @@ from .models import (
     ReportEvent,
     ReportPeriod,
     ReportStatus,
+    quarter_bounds,
 )
 from .sources import TERRITORIAL, figures_for
 
@@ -73,7 +76,8 @@ def to_json(code: str, value) -> int | str | None:
     if value is None or value == "":
         return None
     if BY_CODE[code].money:
-        return str(Decimal(value).quantize(Decimal("0.01")))
+        # + 0 turns a typed "-0" into 0 (never "¥-0.00")
+        return str(Decimal(value).quantize(Decimal("0.01")) + 0)
     return int(value)
 
 
@@ -107,6 +111,10 @@ def live_computed(report: QuarterlyReport) -> dict:
 def period_open(*, actor, year: int, quarter: int, due_on: date | None = None) -> ReportPeriod:
     """Open a period and create a draft report for every active organisation that files one.
     Opening it again adds drafts for unions founded since, and touches nothing else."""
+    if due_on is not None and due_on < quarter_bounds(year, quarter)[1]:
+        raise ValidationError(
+            {"due_on": _("The due date cannot be before the end of the quarter.")}
+        )
     period, created = ReportPeriod.objects.get_or_create(
         year=year,
         quarter=quarter,
@@ -287,6 +295,16 @@ def report_submit(*, actor, report: QuarterlyReport, version: int | None = None)
     return report
 
 
+def reviewer_problem(actor, report: QuarterlyReport) -> str | None:
+    """Why `actor` may not review `report` (four eyes), or None: nobody reviews a report they
+    saved or submitted, nor one of an organisation where they hold any role."""
+    if actor.pk in (report.submitted_by_id, report.saved_by_id):
+        return _("You cannot review a report you filled in or submitted.")
+    if any(r.organisation_id == report.organisation_id for r in access.roles_of(actor)):
+        return _("You cannot review your own organisation's report.")
+    return None
+
+
 @transaction.atomic
 def report_review(
     *, actor, report: QuarterlyReport, accept: bool, reason: str = "", version: int | None = None
@@ -296,8 +314,9 @@ def report_review(
     target = RS.ACCEPTED if accept else RS.RETURNED
     if target not in TRANSITIONS[report.status]:
         raise ValidationError(_("Only a submitted report can be reviewed."), code="state")
-    if report.submitted_by_id == actor.pk:
-        raise ValidationError(_("You cannot review a report you submitted."), code="four_eyes")
+    problem = reviewer_problem(actor, report)
+    if problem:
+        raise ValidationError(problem, code="four_eyes")
     reason = (reason or "").strip()
     if not accept and not reason:
         raise ValidationError({"reason": _("Say what needs fixing, so the union can act on it.")})
@@ -354,16 +373,19 @@ def notify(report: QuarterlyReport, kind: str, today: date | None = None) -> int
             continue
         new += 1
         if user.email and settings.EMAIL_ENABLED:
-            send_mail(
-                notification_text(note),
-                notification_text(note),
-                None,
-                [user.email],
-                fail_silently=True,
-            )
-            note.emailed = True
-            note.save(update_fields=["emailed"])
+            # Only once the step that caused it is committed (a rolled-back review mails
+            # nobody).
+            transaction.on_commit(partial(_email, note.pk))
     return new
+
+
+def _email(note_id: int) -> None:
+    note = Notification.objects.select_related(
+        "recipient", "report__period", "report__organisation"
+    ).get(pk=note_id)
+    text = notification_text(note)
+    send_mail(text, text, None, [note.recipient.email], fail_silently=True)
+    Notification.objects.filter(pk=note_id).update(emailed=True)
 
 
 def notification_text(note: Notification) -> str:

@@ -48,7 +48,8 @@ def report_items(user) -> list[TodoItem]:
             (RS.RETURNED, _("Quarterly reports returned to fix")),
         ):
             count = sum(r["n"] for r in to_fill if r["status"] == status)
-            items.append(TodoItem(label=label, count=count, url=url))
+            if count:
+                items.append(TodoItem(label=label, count=count, url=url))
     for r in rows:
         if r["status"] != RS.SUBMITTED:
             continue

@@ -52,15 +52,20 @@ def _reports(user) -> QuerySet:
 
 
 def review_q(user) -> Q | None:
-    """The reports below an organisation where the user holds report.review, never that
-    organisation's own (None when they hold it nowhere)."""
+    """The reports below an organisation where the user holds report.review, never those of
+    an organisation where the user holds any role (four eyes: nobody reviews their own
+    organisation's report), and never one they saved or submitted (None when they hold
+    report.review nowhere)."""
     allowed = access.CAPABILITIES["report.review"]
-    paths = {r.organisation.path for r in access.roles_of(user) if r.role in allowed}
+    roles = access.roles_of(user)
+    paths = {r.organisation.path for r in roles if r.role in allowed}
     if not paths:
         return None
-    return reduce(
+    below = reduce(
         or_, (Q(organisation__path__startswith=p) & ~Q(organisation__path=p) for p in paths)
     )
+    own = Q(organisation_id__in={r.organisation_id for r in roles})
+    return below & ~own & ~Q(submitted_by=user) & ~Q(saved_by=user)
 
 
 def reviewable(user) -> QuerySet:
@@ -80,12 +85,14 @@ def is_filer(user, report: QuarterlyReport, capability: str = "report.draft") ->
 
 
 def can_review(user, report: QuarterlyReport) -> bool:
+    """report.review at a strict ancestor, and no hand in the report (services.reviewer_problem)."""
     path = report.organisation.path
     allowed = access.CAPABILITIES["report.review"]
-    return any(
+    above = any(
         r.role in allowed and path.startswith(r.organisation.path) and path != r.organisation.path
         for r in access.roles_of(user)
     )
+    return above and services.reviewer_problem(user, report) is None
 
 
 def _report(request, pk: int) -> QuarterlyReport:
@@ -362,6 +369,7 @@ def _render_report(request, report, form=None, review_form=None, status=200) -> 
         "missing": services.missing_for_submit(report) if actions["submit"] else [],
         "today": timezone.localdate(),
         "r": report,
+        "can_see_period": access.can(user, "report.review") or access.can(user, "period.manage"),
     }
     return render(request, "reporting/report_detail.html", context, status=status)
 
@@ -434,6 +442,10 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     version = request.POST.get("version")
     if decision not in ("accept", "return"):
         form.add_error(None, _("Choose to accept or to return the report."))
+    elif not is_id(version):
+        form.add_error(
+            None, _("Someone else changed this report meanwhile. Reload the page and try again.")
+        )
     elif form.is_valid():
         try:
             services.report_review(
@@ -441,7 +453,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
                 report=report,
                 accept=decision == "accept",
                 reason=form.cleaned_data["reason"],
-                version=int(version) if is_id(version) else None,
+                version=int(version),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -475,8 +487,14 @@ def report_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _notifications(user) -> QuerySet:
-    return Notification.objects.filter(recipient=user).select_related(
-        "report__period", "report__organisation"
+    """The user's own notifications about reports still in their scope (a role that ended
+    takes its reminders with it)."""
+    return access.scope(
+        user,
+        Notification.objects.filter(recipient=user).select_related(
+            "report__period", "report__organisation"
+        ),
+        org_field="report__organisation",
     )
 
 
