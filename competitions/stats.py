@@ -8,21 +8,16 @@ from datetime import date
 from django.db.models import Count, F, QuerySet
 
 from members.models import Organisation
+from members.stats import within_subtree
 
 from .models import Competition, Entry, Honour
-
-
-def _within(qs: QuerySet, within: Organisation | None, field: str = "organisation") -> QuerySet:
-    if within is None:
-        return qs
-    return qs.filter(**{f"{field}__path__startswith": within.path})
 
 
 def competitions(start: date, end: date, within: Organisation | None = None) -> QuerySet:
     """competitions: those the organisation organises that start in the window."""
     qs = Competition.objects.filter(starts_on__range=(start, end))
     return (
-        _within(qs, within, "organiser")
+        within_subtree(qs, within, "organiser")
         .order_by()
         .values(organisation_id=F("organiser_id"))
         .annotate(competitions=Count("pk"))
@@ -32,7 +27,7 @@ def competitions(start: date, end: date, within: Organisation | None = None) -> 
 def entries(start: date, end: date, within: Organisation | None = None) -> QuerySet:
     qs = Entry.objects.filter(registered_on__range=(start, end))
     return (
-        _within(qs, within)
+        within_subtree(qs, within)
         .order_by()
         .values("organisation_id")
         .annotate(competition_entries=Count("pk"))
@@ -42,7 +37,12 @@ def entries(start: date, end: date, within: Organisation | None = None) -> Query
 def honours(start: date, end: date, within: Organisation | None = None) -> QuerySet:
     """honours: recorded in the window (an honour carries its year, not a day)."""
     qs = Honour.objects.filter(created_at__date__range=(start, end))
-    return _within(qs, within).order_by().values("organisation_id").annotate(honours=Count("pk"))
+    return (
+        within_subtree(qs, within)
+        .order_by()
+        .values("organisation_id")
+        .annotate(honours=Count("pk"))
+    )
 
 
 def competition_rows(start: date, end: date, within: Organisation | None = None) -> QuerySet:
@@ -51,7 +51,7 @@ def competition_rows(start: date, end: date, within: Organisation | None = None)
     status (a code), entries; ordered by organiser and start."""
     qs = Competition.objects.filter(starts_on__range=(start, end))
     return (
-        _within(qs, within, "organiser")
+        within_subtree(qs, within, "organiser")
         .order_by("organiser__path", "starts_on", "pk")
         .annotate(entry_count=Count("entries"))
         .values_list(
@@ -73,7 +73,7 @@ def honour_rows(start: date, end: date, within: Organisation | None = None) -> Q
     ordered by union and recording time."""
     qs = Honour.objects.filter(created_at__date__range=(start, end))
     return (
-        _within(qs, within)
+        within_subtree(qs, within)
         .order_by("organisation__path", "created_at", "pk")
         .values_list(
             "organisation__name",

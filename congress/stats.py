@@ -8,6 +8,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 
 from members.models import Organisation
+from members.stats import within_subtree
 
 from .models import CongressSession, Motion, MotionStatus, Suggestion, SuggestionStatus, Verdict
 
@@ -18,16 +19,10 @@ FILED_STATUSES = (S.FILED, S.ASSIGNED, S.ANSWERED, S.REOPENED, S.CLOSED)
 SATISFIED = (Verdict.SATISFIED, Verdict.BASICALLY)
 
 
-def _within(qs: QuerySet, within: Organisation | None, field: str = "organisation") -> QuerySet:
-    if within is None:
-        return qs
-    return qs.filter(**{f"{field}__path__startswith": within.path})
-
-
 def sessions(start: date, end: date, within: Organisation | None = None) -> QuerySet:
     qs = CongressSession.objects.filter(held_on__range=(start, end))
     return (
-        _within(qs, within)
+        within_subtree(qs, within)
         .order_by()
         .values("organisation_id")
         .annotate(congress_sessions=Count("pk"))
@@ -41,7 +36,7 @@ def motions(start: date, end: date, within: Organisation | None = None) -> Query
     answered = Q(answered_on__isnull=False, answered_on__lte=end)
     qs = Motion.objects.filter(submitted_on__range=(start, end), status__in=FILED_STATUSES)
     return (
-        _within(qs, within)
+        within_subtree(qs, within)
         .order_by()
         .values("organisation_id")
         .annotate(
@@ -56,7 +51,7 @@ def motions(start: date, end: date, within: Organisation | None = None) -> Query
 def suggestions(start: date, end: date, within: Organisation | None = None) -> QuerySet:
     qs = Suggestion.objects.filter(received_on__range=(start, end))
     return (
-        _within(qs, within)
+        within_subtree(qs, within)
         .order_by()
         .values("organisation_id")
         .annotate(
@@ -72,7 +67,7 @@ def motion_rows(start: date, end: date, within: Organisation | None = None) -> Q
     answer due, answered on, verdict (a code); ordered by union, date and number."""
     qs = Motion.objects.filter(submitted_on__range=(start, end))
     return (
-        _within(qs, within)
+        within_subtree(qs, within)
         .order_by("organisation__path", "submitted_on", "number", "pk")
         .values_list(
             "organisation__name",

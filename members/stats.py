@@ -30,7 +30,11 @@ M = MemberStatus
 LEFT_STATUSES = (M.RETAINED, M.TRANSFERRED_OUT, M.WITHDRAWN, M.LAPSED, M.EXPELLED)
 
 
-def _within(qs: QuerySet, within: Organisation | None, field: str = "organisation") -> QuerySet:
+def within_subtree(
+    qs: QuerySet, within: Organisation | None, field: str = "organisation"
+) -> QuerySet:
+    """The rows whose organisation (reached through `field`) lies in `within`'s subtree; all
+    rows when `within` is None (the rollup, for every organisation)."""
     if within is None:
         return qs
     return qs.filter(**{f"{field}__path__startswith": within.path})
@@ -46,7 +50,7 @@ def membership(start: date, end: date, within: Organisation | None = None) -> Qu
     )
     qs = Member.objects.filter(joined_on__lte=end).exclude(status=M.APPLIED)
     return (
-        _within(qs, within)
+        within_subtree(qs, within)
         .order_by()
         .values("organisation_id")
         .annotate(
@@ -65,7 +69,7 @@ def cards(start: date, end: date, within: Organisation | None = None) -> QuerySe
     valid = Q(status__in=(CardStatus.ISSUED, CardStatus.ACTIVE))
     qs = ServiceCard.objects.filter(issued_on__lte=end)
     return (
-        _within(qs, within)
+        within_subtree(qs, within)
         .order_by()
         .values("organisation_id")
         .annotate(
@@ -81,7 +85,7 @@ def dues(start: date, end: date, within: Organisation | None = None) -> QuerySet
     """dues_expected and dues_collected for the months in the window (paid at any time)."""
     qs = DuesRecord.objects.filter(month__gte=start.replace(day=1), month__lte=end)
     return (
-        _within(qs, within)
+        within_subtree(qs, within)
         .order_by()
         .values("organisation_id")
         .annotate(

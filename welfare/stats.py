@@ -8,14 +8,9 @@ from datetime import date
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from members.models import Organisation
+from members.stats import within_subtree
 
 from .models import CondolenceVisit, FileStatus, HardshipFile, ReliefPayment
-
-
-def _within(qs: QuerySet, within: Organisation | None, field: str = "organisation") -> QuerySet:
-    if within is None:
-        return qs
-    return qs.filter(**{f"{field}__path__startswith": within.path})
 
 
 def hardship(start: date, end: date, within: Organisation | None = None) -> QuerySet:
@@ -25,7 +20,7 @@ def hardship(start: date, end: date, within: Organisation | None = None) -> Quer
         Q(status=FileStatus.APPROVED) | Q(status=FileStatus.CLOSED, closed_on__gt=end)
     )
     return (
-        _within(qs, within)
+        within_subtree(qs, within)
         .order_by()
         .values("organisation_id")
         .annotate(hardship_files=Count("pk"))
@@ -36,7 +31,7 @@ def relief(start: date, end: date, within: Organisation | None = None) -> QueryS
     """relief_count and relief_amount: payments made in the window."""
     qs = ReliefPayment.objects.filter(paid_on__range=(start, end))
     return (
-        _within(qs, within, "application__organisation")
+        within_subtree(qs, within, "application__organisation")
         .order_by()
         .values(organisation_id=F("application__organisation_id"))
         .annotate(relief_count=Count("pk"), relief_amount=Sum("amount"))
@@ -47,7 +42,7 @@ def visits(start: date, end: date, within: Organisation | None = None) -> QueryS
     """visits_count and visits_amount: condolence visits made in the window."""
     qs = CondolenceVisit.objects.filter(visited_on__range=(start, end))
     return (
-        _within(qs, within)
+        within_subtree(qs, within)
         .order_by()
         .values("organisation_id")
         .annotate(visits_count=Count("pk"), visits_amount=Sum("amount"))
@@ -61,7 +56,7 @@ def relief_payment_rows(start: date, end: date, within: Organisation | None = No
     as `relief`, so the rows add up to its figures."""
     qs = ReliefPayment.objects.filter(paid_on__range=(start, end))
     return (
-        _within(qs, within, "application__organisation")
+        within_subtree(qs, within, "application__organisation")
         .order_by("application__organisation__path", "paid_on", "pk")
         .values_list(
             "application__organisation__name",

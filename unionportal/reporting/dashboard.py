@@ -22,6 +22,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from members import access
+from members.dues import add_months, last_day_of_month
 from members.models import Organisation, OrgKind
 
 from .indicators import KPI_BY_CODE, KPIS, Kpi
@@ -35,11 +36,6 @@ MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 # --- months ----------------------------------------------------------------------------------
-
-
-def add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def month_label(month: date) -> str:
@@ -85,16 +81,8 @@ def recent_snapshots(org: Organisation) -> list[StatSnapshot]:
 
 
 def targets_at(month: date) -> dict[str, Decimal]:
-    """Each KPI's target in force in `month` (the row with the latest effective_from on or
-    before the month's last day)."""
-    last_day = add_months(month, 1).toordinal() - 1
-    rows = KpiTarget.objects.filter(effective_from__lte=date.fromordinal(last_day)).order_by(
-        "kpi", "-effective_from"
-    )
-    targets: dict[str, Decimal] = {}
-    for t in rows:
-        targets.setdefault(t.kpi, t.percent)
-    return targets
+    """Each KPI's target in force in `month` (on its last day)."""
+    return KpiTarget.in_force(last_day_of_month(month))
 
 
 def children_snapshots(org: Organisation, month: date) -> list[StatSnapshot]:

@@ -243,6 +243,15 @@ class KpiTarget(models.Model):
     def __str__(self) -> str:
         return f"{KPI_BY_CODE[self.kpi].label} {self.percent}%"
 
+    @classmethod
+    def in_force(cls, day: date) -> dict:
+        """Each KPI's target in force on `day`: the row with the latest effective_from on or
+        before it."""
+        targets: dict = {}
+        for t in cls.objects.filter(effective_from__lte=day).order_by("kpi", "-effective_from"):
+            targets.setdefault(t.kpi, t.percent)
+        return targets
+
 
 class StatSnapshot(models.Model):
     """One organisation's figures for one month, summed over its whole subtree.

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from members.dues import first_of_month
+from members.dues import first_of_month, last_day_of_month
 from members.models import Organisation
 
 from .models import SNAPSHOT_COLUMNS, SNAPSHOT_MONEY, StatSnapshot
@@ -29,8 +29,7 @@ def month_window(month: date, today: date | None = None) -> tuple[date, date]:
     """The month's first day and its last day, or today for the current month."""
     today = today or timezone.localdate()
     start = first_of_month(month)
-    end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return start, min(end, max(today, start))
+    return start, min(last_day_of_month(start), max(today, start))
 
 
 def _joined(querysets, org_table: str) -> tuple[str, str, list]:

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,14 +48,10 @@ REMIND_DAYS_BEFORE = 5
 # --- Who files, and what ----------------------------------------------------------------------
 
 
-def filer_of(organisation: Organisation) -> str | None:
-    """UNION for a grassroots union, TERRITORY for a county, township or park union, None
-    for organisations that file no quarterly report."""
-    if organisation.kind in GRASSROOTS_KINDS:
-        return UNION
-    if Organisation.objects.filter(TERRITORIAL, pk=organisation.pk).exists():
-        return TERRITORY
-    return None
+def filer_kind(report: QuarterlyReport) -> str:
+    """UNION for a grassroots union's report, TERRITORY for a county, township or park
+    union's (the only others that file one)."""
+    return UNION if report.organisation.kind in GRASSROOTS_KINDS else TERRITORY
 
 
 def reporting_organisations():
@@ -66,7 +62,7 @@ def reporting_organisations():
 
 
 def report_indicators(report: QuarterlyReport):
-    return indicators_for(UNION if report.organisation.kind in GRASSROOTS_KINDS else TERRITORY)
+    return indicators_for(filer_kind(report))
 
 
 # --- Values: JSON holds ints and money as "1234.50" --------------------------------------------
@@ -99,7 +95,7 @@ def report_values(report: QuarterlyReport, key: str = "values") -> dict:
 
 def live_computed(report: QuarterlyReport) -> dict:
     """The computed figures as the records stand now; a frozen report keeps its own."""
-    if report.frozen or report.organisation.kind not in GRASSROOTS_KINDS:
+    if report.frozen or filer_kind(report) != UNION:
         return report_values(report, "computed")
     return figures_for(report.organisation, report.period.starts_on, report.period.ends_on)
 
@@ -146,8 +142,8 @@ def period_progress(period: ReportPeriod, reports, today: date | None = None) ->
     """Counts per status for the reviewer's page: submitted, missing, returned, overdue."""
     today = today or timezone.localdate()
     counts = {s.value: 0 for s in RS}
-    for status in reports.filter(period=period).values_list("status", flat=True):
-        counts[status] += 1
+    per_status = reports.filter(period=period).order_by().values_list("status")
+    counts.update(per_status.annotate(n=Count("pk")))
     missing = counts[RS.DRAFT] + counts[RS.RETURNED]
     return {
         **counts,
@@ -350,11 +346,10 @@ FILER_ROLES = {
 def recipients(report: QuarterlyReport):
     """The people who fill this report: current chairs and officers of the union (union
     staff of a county, township or park union)."""
-    filer = UNION if report.organisation.kind in GRASSROOTS_KINDS else TERRITORY
     return [
         role.user
         for role in Role.objects.current()
-        .filter(organisation_id=report.organisation_id, role__in=FILER_ROLES[filer])
+        .filter(organisation_id=report.organisation_id, role__in=FILER_ROLES[filer_kind(report)])
         .filter(user__is_active=True)
         .select_related("user")
     ]

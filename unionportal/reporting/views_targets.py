@@ -41,11 +41,7 @@ class KpiTargetForm(forms.ModelForm):
 
 def current_targets(on=None) -> dict:
     """The target of each KPI in effect on a day (the latest effective_from on or before it)."""
-    on = on or timezone.localdate()
-    out = {}
-    for t in KpiTarget.objects.filter(effective_from__lte=on).order_by("kpi", "-effective_from"):
-        out.setdefault(t.kpi, t.percent)
-    return out
+    return KpiTarget.in_force(on or timezone.localdate())
 
 
 @login_required
