@@ -186,6 +186,20 @@ def validate_values(report: QuarterlyReport, values: dict, reasons: dict, comput
         raise ValidationError(errors)
 
 
+def check_values(report: QuarterlyReport, values: dict, reasons: dict) -> tuple[dict, dict]:
+    """The figures of record (a computed figure left empty takes the portal's count) and the
+    portal's counts, once validate_values passes them (else its ValidationError)."""
+    computed = live_computed(report)
+    final = {}
+    for ind in report_indicators(report):
+        v = values.get(ind.code)
+        if v is None and ind.computed:
+            v = computed.get(ind.code)
+        final[ind.code] = v
+    validate_values(report, final, reasons, computed)
+    return final, computed
+
+
 def _event(report, from_status, to_status, actor, comment=""):
     ReportEvent.objects.create(
         report=report, from_status=from_status, to_status=to_status, actor=actor, comment=comment
@@ -221,14 +235,8 @@ def report_save(
     report = _locked(report, version)
     if not report.editable:
         raise ValidationError(_("This report is no longer open for editing."), code="closed")
-    computed = live_computed(report)
+    final, computed = check_values(report, values, reasons)
     indicators = report_indicators(report)
-    final = {}
-    for ind in indicators:
-        v = values.get(ind.code)
-        if v is None and ind.computed:
-            v = computed.get(ind.code)
-        final[ind.code] = v
     kept_reasons = {
         ind.code: (reasons.get(ind.code) or "").strip()
         for ind in indicators
@@ -236,7 +244,6 @@ def report_save(
         and final.get(ind.code) is not None
         and final[ind.code] != computed.get(ind.code)
     }
-    validate_values(report, final, reasons, computed)
     report.computed = {c: to_json(c, v) for c, v in computed.items()}
     report.values = {c: to_json(c, v) for c, v in final.items()}
     report.reasons = kept_reasons

@@ -394,6 +394,12 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _save(request, report) -> tuple[ReportForm, QuarterlyReport | None]:
     form = ReportForm(request.POST, indicators=services.report_indicators(report))
     if not form.is_valid():
+        # Show the rule errors of the figures that could be read too, so every problem
+        # appears at once rather than in a second round.
+        try:
+            services.check_values(report, form.values(), form.reasons())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
         return form, None
     try:
         saved = services.report_save(
