@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from members import access
 from members.models import Member, Organisation
-from unionportal.audit import audit_event
+from unionportal.core.audit import audit_event
 
 from .models import (
     HonourKind,

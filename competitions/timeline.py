@@ -70,7 +70,7 @@ def scores_to_give(user):
     """Competitions being judged where the user is a judge."""
     from django.urls import reverse
 
-    from unionportal.reporting.todo import TodoItem
+    from unionportal.core.todo import TodoItem
 
     from .models import CompetitionStatus, Judge
 
@@ -86,7 +86,7 @@ def scores_to_give(user):
 
 def register() -> None:
     from members.timeline import register as add
-    from unionportal.reporting.todo import PROVIDERS
+    from unionportal.core.todo import PROVIDERS
 
     for provider in (entry_events, honour_events, studio_events):
         add(provider)

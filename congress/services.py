@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import CURRENT_STATUSES, Gender, Member, Organisation
-from unionportal.audit import audit_event
+from unionportal.core.audit import audit_event
 
 from .models import (
     CongressRule,

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from members import access
-from unionportal.reporting.todo import PROVIDERS, TodoItem
+from unionportal.core.todo import PROVIDERS, TodoItem
 
 from .models import Motion
 

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 from members import access
 from members.models import CURRENT_STATUSES, Member
 from members.views.common import apply_service_errors, is_id
-from unionportal.audit import audit_event
-from unionportal.excel import XLSX_CONTENT_TYPE, Column, content_disposition, write_xlsx
+from unionportal.core.audit import audit_event
+from unionportal.core.excel import XLSX_CONTENT_TYPE, Column, content_disposition, write_xlsx
 
 from . import services
 from .forms import (

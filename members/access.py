@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from unionportal.core.models import FileJob
+
 from .models import Organisation, Role, RoleName
 
 R = RoleName
@@ -195,6 +197,12 @@ def get_object_for_user(
     if capability:
         require(user, capability, organisation_of(obj))
     return obj
+
+
+def file_jobs_of(user) -> QuerySet:
+    """A person's own import and export jobs, still within the scope they hold now (a revoked
+    role hides the files made under it: security.md D6)."""
+    return scope(user, FileJob.objects.filter(created_by=user), org_field="organisation")
 
 
 def primary_role(user) -> Role | None:

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from unionportal.excel import MAX_UPLOAD_BYTES
+from unionportal.core.excel import MAX_UPLOAD_BYTES
 
 from . import access
 from .exports import FULL_FIELDS

@@ -1,6 +1,6 @@
 """The member register as Excel (architecture.md "Excel", security.md F1 and F3).
 
-`member_rows` yields the rows; unionportal.excel.write_xlsx writes them (style.md rule 10).
+`member_rows` yields the rows; unionportal.core.excel.write_xlsx writes them (style.md rule 10).
 The rows are the register list's, filtered and sorted by the same parameters.
 Resident IDs and phones are masked by default: the stored mask needs no decryption. Full
 values only for the export_sensitive capability with a written reason, and every export
@@ -19,9 +19,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionportal.audit import audit_event
-from unionportal.excel import Column, write_xlsx
-from unionportal.models import FileJob
+from unionportal.core.audit import audit_event
+from unionportal.core.excel import Column, write_xlsx
+from unionportal.core.models import FileJob
 
 from . import access, crypto
 from .filters import MemberFilter

@@ -29,9 +29,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionportal.audit import audit_event
-from unionportal.excel import inspect_xlsx, iter_rows_safely, open_xlsx
-from unionportal.models import FileJob
+from unionportal.core.audit import audit_event
+from unionportal.core.excel import inspect_xlsx, iter_rows_safely, open_xlsx
+from unionportal.core.models import FileJob
 
 from . import access, crypto
 from .forms import MemberForm
@@ -84,7 +84,7 @@ def _file_error(message, code: str, **params) -> ValidationError:
 
 
 def read_layout(fileobj: IO[bytes]) -> Layout:
-    """Check the upload (unionportal.excel.inspect_xlsx) and its header row. Raises a
+    """Check the upload (unionportal.core.excel.inspect_xlsx) and its header row. Raises a
     ValidationError naming missing, unknown or repeated headers."""
     inspect_xlsx(fileobj)
     wb = open_xlsx(fileobj)

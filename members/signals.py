@@ -5,7 +5,7 @@ import time
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
-from unionportal.middleware import LOGIN_AT
+from unionportal.core.middleware import LOGIN_AT
 
 from . import services
 from .models import UserSession

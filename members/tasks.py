@@ -16,9 +16,9 @@ from celery import shared_task
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from unionportal.audit import audit_event
-from unionportal.jobs import run_recorded
-from unionportal.models import FileJob
+from unionportal.core.audit import audit_event
+from unionportal.core.jobs import run_recorded
+from unionportal.core.models import FileJob
 
 from . import access, exports, imports, services
 from .dues import add_months, first_of_month, parse_month

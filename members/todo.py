@@ -1,13 +1,14 @@
-"""The members app's items on the dashboard's to-do panel (unionportal.reporting.todo)."""
+"""The members app's items on the dashboard's to-do panel (unionportal.core.todo)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from unionportal.reporting.todo import PROVIDERS, TodoItem
+from unionportal.core.models import FileJob
+from unionportal.core.todo import PROVIDERS, TodoItem
 
-from . import services
+from . import access, services
 
 
 def transfers_to_decide(user) -> list[TodoItem]:
@@ -19,10 +20,8 @@ def transfers_to_decide(user) -> list[TodoItem]:
 
 def imports_to_confirm(user) -> list[TodoItem]:
     """Member files checked without errors and waiting for the user's confirmation."""
-    from unionportal.models import FileJob
-
     count = (
-        FileJob.objects.of(user)
+        access.file_jobs_of(user)
         .filter(
             kind=FileJob.Kind.IMPORT,
             status=FileJob.Status.PENDING,

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import connection
 
 from unionportal.celery import app
-from unionportal.models import JobRun
-from unionportal.tasks import heartbeat
+from unionportal.core.models import JobRun
+from unionportal.core.tasks import heartbeat
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +26,7 @@ def test_a_task_runs_eagerly_and_records_its_run():
 
 @pytest.mark.django_db
 def test_a_failing_job_is_recorded_as_failed():
-    from unionportal.jobs import run_recorded
+    from unionportal.core.jobs import run_recorded
 
     with pytest.raises(ZeroDivisionError):
         run_recorded("broken", lambda: 1 / 0)

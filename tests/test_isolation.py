@@ -29,7 +29,7 @@ from members.models import (
     WageBase,
 )
 from members.services import fund_record
-from unionportal.models import FileJob
+from unionportal.core.models import FileJob
 
 from .factories import MemberFactory, OrganisationFactory
 from .test_security import all_patterns

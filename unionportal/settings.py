@@ -57,30 +57,32 @@ INSTALLED_APPS = [
     "auditlog",
     "csp",
     "django_htmx",
-    "unionportal",
+    "unionportal.core",
     "members",
     "welfare",
     "congress",
     "competitions",
     "unionportal.reporting",
+    "unionportal.demo",
+    "unionportal.bench",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "unionportal.middleware.PortalLocaleMiddleware",
+    "unionportal.core.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "unionportal.middleware.SessionLifetimeMiddleware",
-    "unionportal.middleware.PasswordChangeRequiredMiddleware",
+    "unionportal.core.middleware.SessionLifetimeMiddleware",
+    "unionportal.core.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
-    "unionportal.middleware.NoStoreMiddleware",
+    "unionportal.core.middleware.NoStoreMiddleware",
     # axes must come last: it turns a locked-out login into the 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -303,5 +305,5 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 # Dates as 2026-11-23 and counts as 12,345 in both languages (ux.md).
-FORMAT_MODULE_PATH = ["unionportal.formats"]
+FORMAT_MODULE_PATH = ["unionportal.core.formats"]
 USE_THOUSAND_SEPARATOR = False  # grouping only where templates ask (intcomma), never in inputs

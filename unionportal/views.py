@@ -26,10 +26,10 @@ from django.views.decorators.http import require_GET
 
 from members import access, services
 
+from .core.middleware import LOGIN_AT
+from .core.models import JobRun
 from .filters import AuditLogFilter
 from .forms import LoginForm, PasswordChangeForm
-from .middleware import LOGIN_AT
-from .models import JobRun
 
 
 def ip_locked(request: HttpRequest) -> bool:

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from unionportal.jobs import run_recorded
+from unionportal.core.jobs import run_recorded
 
 from .models import FileStatus, HardshipFile
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from unionportal.reporting.todo import PROVIDERS, TodoItem
+from unionportal.core.todo import PROVIDERS, TodoItem
 
 from . import services
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from members import access
 from members.models import Member, Organisation
 from members.views.common import apply_service_errors
-from unionportal.excel import XLSX_CONTENT_TYPE, content_disposition, write_xlsx
+from unionportal.core.excel import XLSX_CONTENT_TYPE, content_disposition, write_xlsx
 
 from . import forms as f
 from . import services

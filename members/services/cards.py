@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionportal.audit import audit_event
+from unionportal.core.audit import audit_event
 
 from .. import access
 from ..models import CardStatus, Member, ServiceCard, User

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionportal.audit import audit_event
+from unionportal.core.audit import audit_event
 
 from .. import access
 from ..dues import add_months, first_of_month, last_day_of_month

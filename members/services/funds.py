@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionportal.audit import audit_event
+from unionportal.core.audit import audit_event
 
 from .. import access
 from ..dues import Division, ShareSpec, divide_levy, first_of_month, union_levy

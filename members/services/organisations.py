@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionportal.audit import audit_event
+from unionportal.core.audit import audit_event
 
 from .. import access
 from ..models import CURRENT_STATUSES, Member, Organisation, Role, User, UserSession

@@ -18,8 +18,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
-from unionportal.excel import MAX_UPLOAD_BYTES, XLSX_CONTENT_TYPE, content_disposition
-from unionportal.models import FileJob
+from unionportal.core.excel import MAX_UPLOAD_BYTES, XLSX_CONTENT_TYPE, content_disposition
+from unionportal.core.models import FileJob
 
 from .. import access, exports, imports
 from ..excel_forms import MemberExportForm, MemberImportForm

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from unionportal.excel import XLSX_CONTENT_TYPE, content_disposition
-from unionportal.models import FileJob
+from unionportal.core.excel import XLSX_CONTENT_TYPE, content_disposition
+from unionportal.core.models import FileJob
 
 from .. import access
 
@@ -30,7 +30,7 @@ JOB_LABELS = {
 
 def own_job(request: HttpRequest, pk: int, kind: str | None = None) -> FileJob:
     """The user's own job, or 404."""
-    jobs = FileJob.objects.of(request.user).select_related("organisation")
+    jobs = access.file_jobs_of(request.user).select_related("organisation")
     if kind:
         jobs = jobs.filter(kind=kind)
     job = get_object_or_404(jobs, pk=pk)
@@ -69,7 +69,7 @@ def settled(job: FileJob) -> bool:
 @login_required
 @require_GET
 def job_list(request: HttpRequest) -> HttpResponse:
-    jobs = FileJob.objects.of(request.user).select_related("organisation")
+    jobs = access.file_jobs_of(request.user).select_related("organisation")
     page = Paginator(jobs, 25).get_page(request.GET.get("page"))
     for job in page:
         job.label = JOB_LABELS.get(job.name, job.name)

@@ -353,7 +353,7 @@ def test_a_suggestion_is_recorded_and_evaluated(as_user, county_user, city):
 
 
 def test_overdue_motions_are_on_the_dashboard_to_do(as_user, chair_a, chair_b, world):
-    from unionportal.reporting.todo import todo_items
+    from unionportal.core.todo import todo_items
 
     motion = world["motion"]
     services.motion_start_review(actor=None, motion=motion)

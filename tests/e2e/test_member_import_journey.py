@@ -12,7 +12,7 @@ from tests.members.excel_helpers import (
     private_storage,  # noqa: F401 (fixture)
     workbook_bytes,
 )
-from unionportal.models import FileJob
+from unionportal.core.models import FileJob
 
 from .test_scope_journey import log_in
 

@@ -17,7 +17,7 @@ from members import services
 from members.models import DuesRecord, DuesRollup, Organisation, OrgKind
 from members.tasks import generate_dues_task, rollup_dues_task, rollup_recent_dues_task
 from unionportal.celery import app
-from unionportal.models import JobRun
+from unionportal.core.models import JobRun
 
 from .dues_helpers import MARCH, member, record
 

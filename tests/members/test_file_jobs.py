@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Role
-from unionportal.models import FileJob, JobRun
+from unionportal.core.models import FileJob, JobRun
 
 from .excel_helpers import private_storage  # noqa: F401 (fixture)
 

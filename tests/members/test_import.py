@@ -26,7 +26,7 @@ from members.models import Member, MemberStatusChange, Role, WageBase
 from members.tasks import import_check_task, import_members_task
 from members.validators import resident_id_check_char
 from tests.factories import MemberFactory
-from unionportal.models import FileJob, JobRun
+from unionportal.core.models import FileJob, JobRun
 
 from .excel_helpers import (
     HEADERS,

@@ -501,7 +501,7 @@ def test_period_page_of_a_period_without_my_reports_is_404(as_user, county_user,
 
 
 def test_todo_items_for_filers_and_reviewers(as_user, chair_a, county_user, city, period):
-    from unionportal.reporting.todo import todo_items
+    from unionportal.core.todo import todo_items
 
     labels = {i.url: i.count for i in todo_items(chair_a)}
     report_a = report_of(period, city.union_a)

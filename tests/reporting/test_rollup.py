@@ -10,7 +10,7 @@ from django.db.models import Count, Q, Sum
 
 from members.models import DuesRecord, Member, MemberStatus, Organisation
 from tests.factories import MemberFactory, OrganisationFactory
-from unionportal.models import JobRun
+from unionportal.core.models import JobRun
 from unionportal.reporting import services
 from unionportal.reporting.models import SNAPSHOT_COLUMNS, StatSnapshot
 from unionportal.reporting.rollup import months_back, stats_rollup

@@ -277,7 +277,7 @@ class TestReminders:
             assert list(names) == ["chair_b"]
 
     def test_the_daily_task_records_its_run(self, report_a, chair_a):
-        from unionportal.models import JobRun
+        from unionportal.core.models import JobRun
         from unionportal.reporting.tasks import report_reminders_task
 
         with time_machine.travel(date(2026, 10, 12), tick=False):

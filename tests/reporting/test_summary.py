@@ -21,7 +21,7 @@ from tests.competitions.helpers import add_entry, make_competition
 from tests.congress.helpers import make_motion, make_session
 from tests.factories import MemberFactory
 from tests.members.excel_helpers import private_storage  # noqa: F401 (fixture)
-from unionportal.models import FileJob
+from unionportal.core.models import FileJob
 from unionportal.reporting import services, summary
 from unionportal.reporting.indicators import INDICATORS, KPIS
 from unionportal.reporting.models import QuarterlyReport, ReportStatus, StatSnapshot

@@ -50,7 +50,7 @@ def test_the_dashboard_lists_relief_to_review_and_files_due(
 
 
 def test_the_daily_task_records_the_files_due(chair_a, county_user, member_a):
-    from unionportal.models import JobRun
+    from unionportal.core.models import JobRun
     from welfare.tasks import files_due_for_review
 
     f = services.file_open(actor=chair_a, member=member_a, year=2026, household_size=2)

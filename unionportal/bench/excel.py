@@ -18,7 +18,7 @@ from members.exports import EXPORT_COLUMNS, SHEET_TITLE, member_filter, member_r
 from members.imports import member_import
 from members.spreadsheets import IMPORT_COLUMNS
 from members.validators import resident_id_check_char
-from unionportal.excel import write_xlsx
+from unionportal.core.excel import write_xlsx
 
 from .measure import Result, _in_rolled_back_transaction, bench_admin, busiest_union
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from members import access
 from members.models import GRASSROOTS_KINDS, Organisation, Role, RoleName
-from unionportal.audit import audit_event
+from unionportal.core.audit import audit_event
 
 from .indicators import BY_CODE, TERRITORY, UNION, indicators_for, whole_of
 from .models import (

@@ -1,6 +1,6 @@
 """The Excel summary of a period for an organisation's subtree (issue 7, item 7).
 
-One workbook, written by unionportal.excel.write_xlsx from rows the functions below yield
+One workbook, written by unionportal.core.excel.write_xlsx from rows the functions below yield
 (style.md rule 10): the KPIs of the quarter's last month, one row per reporting union, the
 consolidated quarterly reports, relief payments, motions, competitions and honours. Every
 query is limited to the subtree of `scope` (path__startswith) and streamed in chunks, so the
@@ -33,8 +33,8 @@ from congress import stats as congress_stats
 from congress.models import MotionStatus, Verdict
 from members import access
 from members.models import GRASSROOTS_KINDS, Organisation, User
-from unionportal.audit import audit_event
-from unionportal.excel import (
+from unionportal.core.audit import audit_event
+from unionportal.core.excel import (
     COUNT_FORMAT,
     DATE_FORMAT,
     MONEY_FORMAT,
@@ -44,7 +44,7 @@ from unionportal.excel import (
     TotalsRow,
     write_xlsx,
 )
-from unionportal.models import FileJob
+from unionportal.core.models import FileJob
 from welfare import stats as welfare_stats
 from welfare.models import ReliefKind
 
@@ -467,7 +467,7 @@ def write_summary(
 ) -> int:
     """Write the period's summary for the subtree of `scope` to `target` (a path or a binary
     file). Returns the rows written (data, totals and note rows; headers not counted);
-    `progress(rows_so_far)` as in unionportal.excel.write_xlsx."""
+    `progress(rows_so_far)` as in unionportal.core.excel.write_xlsx."""
     sheets = (make(period, scope) for make in SHEETS)
     return write_xlsx(sheets, target, progress=progress)
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from members.dues import add_months, first_of_month
 from members.tasks import month_from_iso
-from unionportal.audit import audit_event
-from unionportal.jobs import run_recorded
+from unionportal.core.audit import audit_event
+from unionportal.core.jobs import run_recorded
 
 from . import rollup, services
 
@@ -45,7 +45,7 @@ def export_summary_task(job_id: int, user_id: int) -> int:
     """Build the Excel summary of a FileJob; raises PermissionDenied (writing no file) when
     the user may no longer export the job's organisation (security.md D8)."""
     from members.models import User
-    from unionportal.models import FileJob
+    from unionportal.core.models import FileJob
 
     from . import summary
 

@@ -8,8 +8,9 @@ from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from unionportal.core.todo import PROVIDERS, TodoItem
+
 from .models import ReportStatus
-from .todo import PROVIDERS, TodoItem
 
 RS = ReportStatus
 

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET
 
 from members import access
 from members.models import Organisation
+from unionportal.core.todo import todo_items
 
 from . import dashboard as reads
-from .todo import todo_items
 
 
 @login_required

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from members import access
 from members.forms import DATE
-from unionportal.audit import audit_event
+from unionportal.core.audit import audit_event
 
 from .indicators import KPIS
 from .models import KpiTarget

@@ -2,8 +2,14 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class PortalConfig(AppConfig):
-    name = "unionportal"
+class CoreConfig(AppConfig):
+    """The ground floor: job runs, file jobs, the Excel writer, audit helpers, middleware.
+
+    The label stays "unionportal" (the app's tables and migrations were made under it).
+    """
+
+    name = "unionportal.core"
+    label = "unionportal"
     verbose_name = _("Portal")
 
     def ready(self) -> None:

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import unionportal.models
+import unionportal.core.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('pending', 'Waiting'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=10, verbose_name='status')),
                 ('total', models.PositiveIntegerField(default=0, verbose_name='rows in all')),
                 ('done', models.PositiveIntegerField(default=0, verbose_name='rows done')),
-                ('file', models.FileField(blank=True, max_length=200, upload_to=unionportal.models._job_file_name, verbose_name='file')),
+                ('file', models.FileField(blank=True, max_length=200, upload_to=unionportal.core.models._job_file_name, verbose_name='file')),
                 ('result', models.JSONField(blank=True, default=dict, verbose_name='result')),
                 ('error', models.TextField(blank=True, verbose_name='error')),
                 ('params', models.JSONField(blank=True, default=dict, verbose_name='parameters')),

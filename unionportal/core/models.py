@@ -49,15 +49,6 @@ def _job_file_name(instance: FileJob, filename: str) -> str:
     return f"jobs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
 
 
-class FileJobQuerySet(models.QuerySet):
-    def of(self, user) -> FileJobQuerySet:
-        """A person's own jobs, still within the scope they hold now (a revoked role hides
-        the files made under it: security.md D6)."""
-        from members.access import scope
-
-        return scope(user, self.filter(created_by=user), org_field="organisation")
-
-
 class FileJob(models.Model):
     """An import or export that may take a while: its progress, its file and its result.
 
@@ -101,8 +92,6 @@ class FileJob(models.Model):
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     created_at = models.DateTimeField(_("started at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-
-    objects = FileJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("file job")

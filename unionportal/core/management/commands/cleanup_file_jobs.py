@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from unionportal.jobs import file_jobs_cleanup, run_recorded
+from unionportal.core.jobs import file_jobs_cleanup, run_recorded
 
 
 class Command(BaseCommand):
