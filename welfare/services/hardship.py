@@ -1,0 +1,163 @@
+"""Hardship files (困难职工档案): opening, updating, status changes and reviews."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members import access
+from members.models import Member
+from unionportal.core.audit import audit_event
+
+from ..models import (
+    FileStatus,
+    HardshipCategory,
+    HardshipFile,
+    HouseholdMember,
+)
+from .rules import REVIEW_MONTHS, _add_months, categorise, net_per_capita, poverty_line
+
+# --- Hardship files ------------------------------------------------------------------------
+
+
+def _file_compute(f: HardshipFile) -> None:
+    line = poverty_line(f.member.organisation, f.year)
+    f.net_per_capita = net_per_capita(
+        annual_income=f.annual_income, rigid_costs=f.rigid_costs, household_size=f.household_size
+    )
+    if line is None:
+        f.poverty_line = None
+        f.suggested_category = HardshipCategory.ACCIDENTAL if f.accident else ""
+    else:
+        f.poverty_line = line.monthly_amount
+        f.suggested_category = categorise(
+            net_per_capita=f.net_per_capita, line=line.monthly_amount, accident=f.accident
+        )
+
+
+FILE_FIELDS = (
+    "household_size",
+    "annual_income",
+    "illness_costs",
+    "disability_costs",
+    "schooling_costs",
+    "household_notes",
+    "causes",
+    "accident",
+    "category",
+)
+
+
+def _set_household(f: HardshipFile, household: list[dict] | None) -> None:
+    """Replace the household rows; with rows, the household income is their sum and the
+    size at least their number."""
+    if household is None:
+        return
+    f.household.all().delete()
+    rows = [HouseholdMember(hardship_file=f, **row) for row in household]
+    HouseholdMember.objects.bulk_create(rows)
+    if rows:
+        f.annual_income = sum((r.annual_income for r in rows), Decimal("0"))
+        f.household_size = max(f.household_size, len(rows))
+
+
+@transaction.atomic
+def file_open(
+    *, actor, member: Member, year: int, household: list[dict] | None = None, **data
+) -> HardshipFile:
+    if HardshipFile.objects.filter(member=member).exclude(status=FileStatus.CLOSED).exists():
+        raise ValidationError(_("This member already has an open hardship file."))
+    f = HardshipFile(member=member, organisation=member.organisation, year=year, created_by=actor)
+    for name in FILE_FIELDS:
+        if name in data:
+            setattr(f, name, data[name])
+    f.save()
+    _set_household(f, household)
+    _file_compute(f)
+    if not f.category:
+        f.category = f.suggested_category
+    f.save()
+    audit_event(f, "hardship_file.open", actor=actor)
+    return f
+
+
+@transaction.atomic
+def file_update(
+    *, actor, hardship_file: HardshipFile, household: list[dict] | None = None, **data
+) -> HardshipFile:
+    f = HardshipFile.objects.select_for_update().get(pk=hardship_file.pk)
+    if f.status == FileStatus.CLOSED:
+        raise ValidationError(_("A closed file cannot be changed."))
+    for name in FILE_FIELDS:
+        if name in data:
+            setattr(f, name, data[name])
+    _set_household(f, household)
+    _file_compute(f)
+    if not f.category:
+        f.category = f.suggested_category
+    before = f.status
+    if before == FileStatus.APPROVED:
+        # A changed household or category was not what the approver saw: approve it again.
+        f.status = FileStatus.SUBMITTED
+    f.save()
+    audit_event(
+        f,
+        "hardship_file.update",
+        actor=actor,
+        changes={"status": [before, f.status]} if before != f.status else None,
+    )
+    return f
+
+
+@transaction.atomic
+def file_set_status(
+    *, actor, hardship_file: HardshipFile, to_status: str, reason: str = "", today=None
+) -> HardshipFile:
+    today = today or timezone.localdate()
+    f = HardshipFile.objects.select_for_update().get(pk=hardship_file.pk)
+    allowed = {
+        FileStatus.DRAFT: {FileStatus.SUBMITTED},
+        FileStatus.SUBMITTED: {FileStatus.APPROVED, FileStatus.DRAFT},
+        FileStatus.APPROVED: {FileStatus.CLOSED},
+        FileStatus.CLOSED: set(),
+    }
+    if to_status not in allowed[f.status]:
+        raise ValidationError(_("This file cannot move to that status."))
+    if to_status == FileStatus.APPROVED:
+        if actor is not None:
+            access.require(actor, "relief.approve", f.organisation)
+        if not f.category:
+            raise ValidationError(_("Choose a category before approving."))
+        f.review_due = _add_months(today, REVIEW_MONTHS)
+    if to_status == FileStatus.CLOSED:
+        if not reason.strip():
+            raise ValidationError({"reason": _("Give the reason for closing the file.")})
+        f.closed_on, f.close_reason = today, reason.strip()
+    before = f.status
+    f.status = to_status
+    f.save()
+    audit_event(f, "hardship_file.status", actor=actor, changes={"status": [before, to_status]})
+    return f
+
+
+@transaction.atomic
+def file_reviewed(*, actor, hardship_file: HardshipFile, today=None) -> HardshipFile:
+    """The periodic review is done: the next one is due in six months."""
+    today = today or timezone.localdate()
+    f = HardshipFile.objects.select_for_update().get(pk=hardship_file.pk)
+    if f.status != FileStatus.APPROVED:
+        raise ValidationError(_("Only approved files are reviewed."))
+    f.review_due = _add_months(today, REVIEW_MONTHS)
+    f.save(update_fields=["review_due"])
+    audit_event(f, "hardship_file.reviewed", actor=actor)
+    return f
+
+
+def files_due_for_review(user, today=None):
+    today = today or timezone.localdate()
+    qs = HardshipFile.objects.filter(status=FileStatus.APPROVED, review_due__lte=today)
+    return access.scope(user, qs, org_field="organisation")

@@ -1,0 +1,206 @@
+"""Hardship files: list, form with the household, detail, status changes and reviews."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_POST
+
+from members import access
+from members.views.common import apply_service_errors
+
+from .. import forms as f
+from .. import services
+from ..models import (
+    FileStatus,
+    HardshipFile,
+)
+from .common import ORG, _members, _scoped
+
+# --- Hardship files ------------------------------------------------------------------------
+
+
+def _file(request, pk: int, capability: str | None = None) -> HardshipFile:
+    return access.get_object_for_user(
+        request.user,
+        HardshipFile.objects.select_related("member", "organisation"),
+        org_field=ORG,
+        capability=capability,
+        pk=pk,
+    )
+
+
+@login_required
+@require_GET
+def file_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "view")
+    qs = _scoped(request.user, HardshipFile.objects.all()).select_related("member", "organisation")
+    status = request.GET.get("status", "")
+    if status in FileStatus.values:
+        qs = qs.filter(status=status)
+    if request.GET.get("due") == "1":
+        qs = qs.filter(status=FileStatus.APPROVED, review_due__lte=timezone.localdate())
+    page = Paginator(qs.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "welfare/file_list.html",
+        {
+            "page": page,
+            "statuses": FileStatus.choices,
+            "status": status,
+            "can_draft": access.can(request.user, "relief.draft"),
+        },
+    )
+
+
+def _household_formset(request, initial=None):
+    """The household rows; a post without them (no management data) keeps the rows as they
+    are and the household income typed on the form."""
+    if request.method == "POST" and "household-TOTAL_FORMS" in request.POST:
+        return f.HouseholdFormSet(request.POST, prefix="household", initial=initial)
+    formset = f.HouseholdFormSet(prefix="household", initial=initial)
+    return formset
+
+
+def _rows(formset):
+    return f.household_rows(formset) if formset.is_bound else None
+
+
+@login_required
+@sensitive_post_parameters("member")
+def file_create(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "relief.draft")
+    form = f.FileForm(
+        request.POST or None,
+        members=_members(request.user),
+        initial={
+            "year": timezone.localdate().year,
+            "illness_costs": 0,
+            "disability_costs": 0,
+            "schooling_costs": 0,
+        },
+    )
+    formset = _household_formset(request)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (not formset.is_bound or formset.is_valid())
+    ):
+        data = dict(form.cleaned_data)
+        member = data.pop("member")
+        try:
+            hf = services.file_open(
+                actor=request.user, member=member, household=_rows(formset), **data
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            return redirect(hf)
+    return render(
+        request, "welfare/file_form.html", {"form": form, "formset": formset, "file": None}
+    )
+
+
+@login_required
+def file_update(request: HttpRequest, pk: int) -> HttpResponse:
+    hf = _file(request, pk, "relief.draft")
+    fields = [n for n in services.FILE_FIELDS]
+    form = f.FileForm(
+        request.POST or None,
+        fixed_member=hf.member,
+        initial={"year": hf.year, **{n: getattr(hf, n) for n in fields}},
+    )
+    formset = _household_formset(
+        request, initial=list(hf.household.values("name", "relation", "annual_income", "note"))
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (not formset.is_bound or formset.is_valid())
+    ):
+        data = {k: v for k, v in form.cleaned_data.items() if k in fields}
+        try:
+            services.file_update(
+                actor=request.user,
+                hardship_file=hf,
+                household=(_rows(formset) or []) if formset.is_bound else None,
+                **data,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            return redirect(hf)
+    return render(request, "welfare/file_form.html", {"form": form, "formset": formset, "file": hf})
+
+
+def _file_actions(user, hf: HardshipFile) -> dict:
+    org = hf.organisation
+    return {
+        "edit": hf.status != FileStatus.CLOSED and access.can(user, "relief.draft", org),
+        "submit": hf.status == FileStatus.DRAFT and access.can(user, "relief.submit", org),
+        # Approving a file is an approver's decision; union staff review (architecture.md).
+        "approve": hf.status == FileStatus.SUBMITTED and access.can(user, "relief.approve", org),
+        "close": hf.status == FileStatus.APPROVED
+        and access.can(user, "relief.submit", org)
+        or hf.status == FileStatus.APPROVED
+        and access.can(user, "relief.review", org),
+    }
+
+
+@login_required
+@require_GET
+def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    hf = _file(request, pk)
+    return render(
+        request,
+        "welfare/file_detail.html",
+        {
+            "file": hf,
+            "actions": _file_actions(request.user, hf),
+            "applications": hf.applications.all(),
+            "household": hf.household.all(),
+            "close_form": f.ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def file_status(request: HttpRequest, pk: int) -> HttpResponse:
+    hf = _file(request, pk)
+    to = request.POST.get("to_status", "")
+    actions = _file_actions(request.user, hf)
+    needed = {"submitted": "submit", "approved": "approve", "closed": "close"}.get(to)
+    if needed is None or not actions[needed]:
+        if needed is None:
+            messages.error(request, _("This file cannot move to that status."))
+            return redirect(hf)
+        raise PermissionDenied
+    try:
+        services.file_set_status(
+            actor=request.user,
+            hardship_file=hf,
+            to_status=to,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(hf)
+
+
+@login_required
+@require_POST
+def file_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
+    hf = _file(request, pk, "relief.draft")
+    try:
+        services.file_reviewed(actor=request.user, hardship_file=hf)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(hf)
