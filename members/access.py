@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 
 from unionportal.core.models import FileJob
 
-from .models import Organisation, Role, RoleName
+from .models import Member, Organisation, Role, RoleName, Transfer
 
 R = RoleName
 
@@ -197,6 +197,28 @@ def get_object_for_user(
     if capability:
         require(user, capability, organisation_of(obj))
     return obj
+
+
+def organisations_in_scope(user) -> QuerySet[Organisation]:
+    """The organisations the user's roles reach."""
+    return scope(user, Organisation.objects.all())
+
+
+def members_in_scope(user, capability: str = "view") -> QuerySet[Member]:
+    """The members of the organisations where the user holds `capability`."""
+    return scope(user, Member.objects.all(), org_field="organisation", capability=capability)
+
+
+def transfers_in_scope(user) -> QuerySet[Transfer]:
+    """Transfers either side of which the user can see (the other side of a transfer is
+    the one cross-scope read architecture.md allows here)."""
+    paths = scope_paths(user)
+    if not paths:
+        return Transfer.objects.none()
+    q = Q()
+    for p in paths:
+        q |= Q(from_organisation__path__startswith=p) | Q(to_organisation__path__startswith=p)
+    return Transfer.objects.filter(q)
 
 
 def file_jobs_of(user) -> QuerySet:

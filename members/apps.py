@@ -9,7 +9,8 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import signals, todo  # noqa: F401
+        # tasks: registered now, so services can enqueue them by name (without importing them)
+        from . import signals, tasks, todo  # noqa: F401
         from .models import Organisation, Role, User
 
         auditlog.register(Organisation, exclude_fields=["path", "depth", "numchild", "version"])

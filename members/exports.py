@@ -25,7 +25,7 @@ from unionportal.core.models import FileJob
 
 from . import access, crypto
 from .filters import MemberFilter
-from .models import Member, Organisation, User
+from .models import Organisation, User
 from .spreadsheets import (
     EDUCATION_LABELS,
     EMPLOYMENT_LABELS,
@@ -75,7 +75,7 @@ def filter_params(data) -> dict[str, str]:
 
 def member_filter(user: User, params: dict) -> MemberFilter:
     """The register's own filter over the members the user may export."""
-    members = Member.objects.in_scope(user, capability="export").select_related("organisation")
+    members = access.members_in_scope(user, capability="export").select_related("organisation")
     return MemberFilter(params, queryset=members, user=user)
 
 

@@ -90,7 +90,7 @@ class MemberFilter(django_filters.FilterSet):
         super().__init__(data, queryset=queryset, **kwargs)
         self.user = user
         field = self.form.fields["union"]
-        in_scope = Organisation.objects.in_scope(user)
+        in_scope = access.organisations_in_scope(user)
         field.queryset = in_scope  # validation: any union in scope
         field.widget.choices = self._union_choices(in_scope, field)
 

@@ -3,7 +3,7 @@ service card activation rate. Reads, not services: each figure is one SQL aggreg
 Python loop over members.
 
 An "organisation selection" is either one Organisation, meaning its whole subtree, or a
-queryset of organisations, meaning exactly those rows (e.g. `Organisation.objects.in_scope(u)`).
+queryset of organisations, meaning exactly those rows (e.g. `access.organisations_in_scope(u)`).
 """
 
 from __future__ import annotations

@@ -74,11 +74,6 @@ ALLOWED_PARENTS: dict[str, set[str]] = {
 
 
 class OrganisationQuerySet(MP_NodeQuerySet):
-    def in_scope(self, user) -> OrganisationQuerySet:
-        from ..access import scope
-
-        return scope(user, self)
-
     def active(self) -> OrganisationQuerySet:
         return self.filter(active=True)
 

@@ -83,11 +83,6 @@ class EmploymentType(models.TextChoices):
 
 
 class MemberQuerySet(models.QuerySet):
-    def in_scope(self, user, capability: str = "view") -> MemberQuerySet:
-        from ..access import scope
-
-        return scope(user, self, org_field="organisation", capability=capability)
-
     def current(self) -> MemberQuerySet:
         return self.filter(status__in=CURRENT_STATUSES)
 
@@ -219,19 +214,6 @@ class TransferStatus(models.TextChoices):
 
 
 class TransferQuerySet(models.QuerySet):
-    def in_scope(self, user) -> TransferQuerySet:
-        """Transfers either side of which the user can see (the other side of a transfer is
-        the one cross-scope read architecture.md allows here)."""
-        from ..access import scope_paths
-
-        paths = scope_paths(user)
-        if not paths:
-            return self.none()
-        q = Q()
-        for p in paths:
-            q |= Q(from_organisation__path__startswith=p) | Q(to_organisation__path__startswith=p)
-        return self.filter(q)
-
     def open(self) -> TransferQuerySet:
         return self.filter(status=TransferStatus.REQUESTED)
 

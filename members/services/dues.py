@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
@@ -254,6 +255,9 @@ def lapse_candidates(org_subtree: Organisation, as_of_month: date) -> QuerySet[M
 # --- Payments --------------------------------------------------------------------------------
 
 
+ROLLUP_DUES_TASK = "members.tasks.rollup_dues_task"
+
+
 def _check_payment(paid_on: date, paid_how: str) -> None:
     errors = {}
     if paid_on is None:
@@ -268,11 +272,12 @@ def _check_payment(paid_on: date, paid_how: str) -> None:
 
 def _refresh_rollups(months) -> None:
     """Payments change the month's collected and arrears figures: roll those months up again
-    once the payment is committed (a task; it runs in-process when there is no broker)."""
-    from ..tasks import rollup_dues_task
-
+    once the payment is committed (a task; it runs in-process when there is no broker).
+    The task is looked up by its registered name: members.tasks imports the services, so the
+    services do not import it back."""
+    task = current_app.tasks[ROLLUP_DUES_TASK]
     for month in sorted(set(months)):
-        transaction.on_commit(lambda m=month: rollup_dues_task.delay(m.isoformat()))
+        transaction.on_commit(lambda m=month: task.delay(m.isoformat()))
 
 
 @transaction.atomic

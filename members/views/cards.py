@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import access, kpis, services
 from ..forms import CardDateForm, CardIssueForm, CardReplaceForm
-from ..models import CardStatus, Member, Organisation, ServiceCard, User
+from ..models import CardStatus, Member, ServiceCard, User
 from .common import apply_service_errors
 
 
@@ -69,7 +69,7 @@ def card_list(request: HttpRequest) -> HttpResponse:
         "status": status,
         "statuses": CardStatus.choices,
         "query": query,
-        "rate": kpis.card_activation_rate(Organisation.objects.in_scope(user)),
+        "rate": kpis.card_activation_rate(access.organisations_in_scope(user)),
     }
     return render(request, "members/card_list.html", context)
 

@@ -83,7 +83,7 @@ def member_lookup(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_list(request, QueryDict(), lookup_form=form)
     kind, number = form.cleaned_data["number"]
-    found = Member.objects.in_scope(request.user).select_related("organisation")
+    found = access.members_in_scope(request.user).select_related("organisation")
     found = found.with_resident_id(number) if kind == "resident_id" else found.filter(phone=number)
     hits = list(found.order_by("name", "id")[:LOOKUP_LIMIT])
     if len(hits) == 1:
@@ -99,7 +99,7 @@ def _render_list(
     lookup_form: MemberLookupForm | None = None,
 ) -> HttpResponse:
     user = request.user
-    members = Member.objects.in_scope(user).select_related("organisation")
+    members = access.members_in_scope(user).select_related("organisation")
     member_filter = MemberFilter(data, queryset=members, user=user)
     # The count is the scoped (and filtered) COUNT(*): one query, whatever the page.
     page = Paginator(member_filter.qs, PER_PAGE).get_page(data.get("page"))

@@ -33,7 +33,7 @@ def _org(request: HttpRequest, pk: int, capability: str | None = None) -> Organi
 def organisation_tree(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require(user, "view")
-    in_scope = Organisation.objects.in_scope(user)
+    in_scope = access.organisations_in_scope(user)
     form = OrganisationSearchForm(request.GET)
     query = form.data.get("q", "").strip()
     if query:

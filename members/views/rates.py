@@ -20,7 +20,7 @@ def membership_rates(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require(user, "view")
     tops = list(
-        Organisation.objects.in_scope(user)
+        access.organisations_in_scope(user)
         .filter(path__in=access.scope_paths(user))
         .order_by("path")
     )

@@ -23,7 +23,7 @@ SHOWN_UNIONS = 50
 
 
 def _transfers(user: User) -> QuerySet:
-    return Transfer.objects.in_scope(user).select_related(
+    return access.transfers_in_scope(user).select_related(
         "member__organisation", "from_organisation", "to_organisation", "requested_by", "decided_by"
     )
 
@@ -117,7 +117,7 @@ def _member_picker(request: HttpRequest) -> HttpResponse:
     found = []
     if query:
         found = (
-            Member.objects.in_scope(request.user, capability="member.edit")
+            access.members_in_scope(request.user, capability="member.edit")
             .current()
             .filter(name__icontains=query)
             .select_related("organisation")

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def names(user):
-    return set(Organisation.objects.in_scope(user).values_list("name", flat=True))
+    return set(access.organisations_in_scope(user).values_list("name", flat=True))
 
 
 def test_a_federation_admin_sees_the_whole_city(city, admin_user):

@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 
 from members import imports
 from members.models import Member, MemberStatusChange, Role, WageBase
+from members.spreadsheets import IMPORT_COLUMNS
 from members.tasks import import_check_task, import_members_task
 from members.validators import resident_id_check_char
 from tests.factories import MemberFactory
@@ -91,7 +92,7 @@ def test_the_filled_in_template_imports_and_its_example_row_is_skipped(city, cha
     ws = wb.worksheets[0]
     for n in range(3):
         row = person(n)
-        ws.append([row[c.field] or None for c in imports.IMPORT_COLUMNS])
+        ws.append([row[c.field] or None for c in IMPORT_COLUMNS])
     out = io.BytesIO()
     wb.save(out)
     job = check_and_commit(client, city.union_a, out.getvalue())
@@ -242,7 +243,7 @@ def test_a_clash_at_write_time_rolls_back_every_row(city, chair_a, as_user, monk
     """The unique constraint is the last word (security.md H3): a person registered between
     the check and the insert makes the whole import fail, with no partial rows."""
     MemberFactory(organisation=city.union_b, resident_id=person(2)["resident_id"])
-    monkeypatch.setattr(imports, "_check_duplicates", lambda check, actor: None)
+    monkeypatch.setattr(imports.validation, "_check_duplicates", lambda check, actor: None)
     client = as_user(chair_a)
     job = check_and_commit(client, city.union_a, workbook_bytes([person(1), person(2)]))
     assert job.status == FileJob.Status.FAILED
@@ -441,7 +442,7 @@ def test_a_file_with_headers_but_no_rows_says_so(city, chair_a, as_user):
 
 
 def test_more_rows_than_the_cap_are_refused(city, chair_a, as_user, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setattr(imports.validation, "MAX_ROWS", 3)
     post_file(as_user(chair_a), city.union_a, workbook_bytes([person(n) for n in range(4)]))
     job = latest_job()
     assert job.status == FileJob.Status.FAILED and "3" in job.error
@@ -554,7 +555,7 @@ def test_text_that_merely_starts_with_equals_is_a_legal_odd_name(city, chair_a, 
 def test_a_nul_or_control_character_in_a_name_is_refused_by_the_form(city):
     """A file cannot carry NUL (see above); the form refuses it anyway, should a reader ever
     pass one through, so it never reaches PostgreSQL."""
-    validator = imports._RowValidator(imports._Context(city.union_a))
+    validator = imports.rows._RowValidator(imports.rows._Context(city.union_a))
     data = {
         "organisation": city.union_a.pk,
         "name": "张\x00三",
@@ -587,7 +588,7 @@ def test_the_preview_masks_numbers_and_escapes_names(city, chair_a, as_user):
 def test_a_large_file_is_checked_and_imported_in_celery_tasks(
     city, chair_a, as_user, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(imports, "INLINE_ROWS", 2)
+    monkeypatch.setattr(imports.jobs, "INLINE_ROWS", 2)
     client = as_user(chair_a)
     with django_capture_on_commit_callbacks(execute=True):
         post_file(client, city.union_a, workbook_bytes([person(n) for n in range(5)]))
@@ -606,7 +607,7 @@ def test_a_large_file_is_checked_and_imported_in_celery_tasks(
 
 
 def test_the_import_task_refuses_an_actor_who_lost_the_right(city, chair_a, as_user, monkeypatch):
-    monkeypatch.setattr(imports, "INLINE_ROWS", 2)
+    monkeypatch.setattr(imports.jobs, "INLINE_ROWS", 2)
     client = as_user(chair_a)
     post_file(client, city.union_a, workbook_bytes([person(n) for n in range(3)]))
     job = latest_job()
@@ -723,7 +724,7 @@ def test_a_hidden_sheet_is_never_imported_unseen(city, chair_a, as_user):
     wb = load_workbook(io.BytesIO(content))
     hidden = wb.create_sheet("隐藏", 0)
     hidden.append(HEADERS)
-    hidden.append([person(2)[c.field] or None for c in imports.IMPORT_COLUMNS])
+    hidden.append([person(2)[c.field] or None for c in IMPORT_COLUMNS])
     hidden.sheet_state = "hidden"
     out = io.BytesIO()
     wb.save(out)

@@ -176,8 +176,8 @@ def test_accepting_moves_the_member_to_the_receiving_union(city, chair_a, chair_
     assert member.organisation == city.union_b
     assert member.version == member_a.version + 1
     assert member.status == MemberStatus.ACTIVE  # a transfer is no status change
-    assert Member.objects.in_scope(chair_b).filter(pk=member.pk).exists()
-    assert not Member.objects.in_scope(chair_a).filter(pk=member.pk).exists()
+    assert access.members_in_scope(chair_b).filter(pk=member.pk).exists()
+    assert not access.members_in_scope(chair_a).filter(pk=member.pk).exists()
     # The past stays where it happened.
     assert DuesRecord.objects.get(member=member).organisation == city.union_a
     entry = events(member, "member.transfer").get()

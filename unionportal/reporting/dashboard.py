@@ -326,7 +326,7 @@ def kind_counts(user) -> list[tuple[str, int]]:
     """The active organisations in the user's scope by kind (one GROUP BY over the tree):
     what the dashboard can show before the first rollup."""
     counts = dict(
-        Organisation.objects.in_scope(user)
+        access.organisations_in_scope(user)
         .active()
         .order_by()
         .values_list("kind")
