@@ -1,5 +1,4 @@
-"""The member pages' measurements: the filtered member list, and the lookup by resident ID
-against the member page by primary key."""
+"""The member pages' measurements: the filtered member list, the resident ID lookup."""
 
 from __future__ import annotations
 
