@@ -13,6 +13,9 @@ from competitions.models import Score
 from congress.models import Motion
 from members.models import Organisation
 from unionportal.bench import dataset, reports
+from unionportal.bench.dataset.competitions import CRITERIA, ENTRIES, JUDGES
+from unionportal.bench.dataset.reporting import last_quarters, report_values_sql
+from unionportal.bench.dataset.sizes import scaled, window
 from unionportal.reporting.indicators import UNION, indicators_for
 from unionportal.reporting.models import QuarterlyReport, ReportPeriod, StatSnapshot
 from unionportal.reporting.rollup import month_window
@@ -22,7 +25,7 @@ TINY = dataset.Size(counties=2, industries=1, unions=6, branches=12, members=600
 
 
 def test_every_union_indicator_has_a_bench_figure():
-    values, computed = dataset._report_values_sql()
+    values, computed = report_values_sql()
     for indicator in indicators_for(UNION):
         assert f"'{indicator.code}'" in values
         assert (f"'{indicator.code}'" in computed) == indicator.computed
@@ -37,7 +40,7 @@ def test_every_union_indicator_has_a_bench_figure():
     ],
 )
 def test_report_periods_are_the_last_quarters_that_have_ended(today, expected):
-    assert dataset.last_quarters(4, today) == expected
+    assert last_quarters(4, today) == expected
 
 
 def test_the_summary_part_says_not_available_while_write_summary_is_missing(monkeypatch):
@@ -55,19 +58,19 @@ def test_the_data_set_holds_the_reporting_records_and_the_anchor_matches_the_rol
     if connection.vendor != "postgresql":
         pytest.skip("the benchmark data set is built with PostgreSQL SQL")
     dataset.build(TINY, log=lambda _: None)
-    start, end = dataset.window()
+    start, end = window()
 
     assert ReliefApplication.objects.exclude(status="paid").count() == 0
     payments = ReliefPayment.objects.all()
-    assert payments.count() == dataset.scaled(TINY, "relief") == 30
+    assert payments.count() == scaled(TINY, "relief") == 30
     assert all(start <= p.paid_on <= end for p in payments)
-    assert CondolenceVisit.objects.count() == dataset.scaled(TINY, "visits")
+    assert CondolenceVisit.objects.count() == scaled(TINY, "visits")
     assert Motion.objects.filter(answered_on__isnull=False).exclude(verdict="").exists()
-    per_competition = dataset.CRITERIA * dataset.JUDGES * dataset.ENTRIES
-    assert Score.objects.count() == dataset.scaled(TINY, "competitions") * per_competition
+    per_competition = CRITERIA * JUDGES * ENTRIES
+    assert Score.objects.count() == scaled(TINY, "competitions") * per_competition
 
     periods = list(ReportPeriod.objects.order_by("ends_on"))
-    assert [(p.year, p.quarter) for p in periods] == dataset.last_quarters(4)
+    assert [(p.year, p.quarter) for p in periods] == last_quarters(4)
     unions = Organisation.objects.filter(kind="grassroots")
     reports_of_unions = QuarterlyReport.objects.filter(organisation__in=unions)
     assert reports_of_unions.count() == 4 * TINY.unions

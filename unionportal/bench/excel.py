@@ -20,7 +20,8 @@ from members.spreadsheets import IMPORT_COLUMNS
 from members.validators import resident_id_check_char
 from unionportal.core.excel import write_xlsx
 
-from .measure import Result, _in_rolled_back_transaction, bench_admin, busiest_union
+from .clients import bench_admin, busiest_union
+from .timing import Result, in_rolled_back_transaction
 
 EXPORT_ROWS = {"full": 100_000, "smoke": 10_000}
 IMPORT_ROWS = 10_000
@@ -163,7 +164,7 @@ def member_import_10k(size: str, runs: int, log=print) -> list[Result]:
         start = time.perf_counter()
         bare()
         middle = time.perf_counter()
-        pairs.append((middle - start, _in_rolled_back_transaction(ours)))
+        pairs.append((middle - start, in_rolled_back_transaction(ours)))
     anchor = statistics.median(p[0] for p in pairs)
     figure = statistics.median(p[1] for p in pairs)
     return [

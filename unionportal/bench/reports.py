@@ -28,7 +28,9 @@ from django.utils import timezone
 
 from members.models import GRASSROOTS_KINDS, MemberStatus, Organisation, Role, User
 
-from .measure import Result, client_for, list_page
+from .clients import client_for
+from .member_pages import list_page
+from .timing import Result
 
 M = MemberStatus
 LEFT = tuple(s.value for s in (M.RETAINED, M.TRANSFERRED_OUT, M.WITHDRAWN, M.LAPSED, M.EXPELLED))
