@@ -271,6 +271,9 @@ EMAIL_ENABLED = env.bool("EMAIL_ENABLED", default=False)
 # --- Audit ----------------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# The hash-chained JSON-lines copy of the audit and login records, written daily for shipping
+# off the host (unionportal.core.audit_export; security.md G3).
+AUDIT_EXPORT_DIR = env.path("AUDIT_EXPORT_DIR", default=BASE_DIR / "var" / "audit-export")
 
 # --- Demo -----------------------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Demo-Portal-2026!")
