@@ -25,8 +25,8 @@ COPY . .
 RUN DEBUG=false SECRET_KEY=build-only-collectstatic-not-a-secret \
         FIELD_ENCRYPTION_KEY=build-only-not-a-key \
         python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/private \
-    && chown -R app:app /app/var/private
+    && mkdir -p /app/var/private /app/var/audit-export \
+    && chown -R app:app /app/var/private /app/var/audit-export
 
 USER app
 

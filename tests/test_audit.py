@@ -1,8 +1,11 @@
 """The audit log: who changed what, from where; readable by the auditor only."""
 
+from datetime import timedelta
+
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import Organisation, OrgKind
 
@@ -70,3 +73,57 @@ def test_the_audit_log_filters_by_account(city, auditor_user, county_user, chair
 def test_only_admins_see_job_runs(city, admin_user, staff_user, as_user):
     assert as_user(admin_user).get(reverse("job_runs")).status_code == 200
     assert as_user(staff_user).get(reverse("job_runs")).status_code == 403
+
+
+# --- Retention: at least 180 days (security.md G3, 网络安全法 §21) ---------------------------
+
+
+def test_audit_rows_of_181_days_and_of_yesterday_survive_the_cleanup_and_the_export(
+    settings, tmp_path
+):
+    from axes.models import AccessFailureLog, AccessLog
+    from django.contrib.contenttypes.models import ContentType
+
+    from unionportal.core.audit_export import export_audit_rows
+    from unionportal.core.jobs import file_jobs_cleanup
+    from unionportal.core.models import JobRun
+
+    settings.AUDIT_EXPORT_DIR = tmp_path
+    now = timezone.now()
+    kept = {LogEntry: [], AccessLog: [], AccessFailureLog: []}
+    for days in (181, 1):
+        when = now - timedelta(days=days)
+        kept[LogEntry].append(
+            LogEntry.objects.create(
+                content_type=ContentType.objects.get_for_model(JobRun),
+                object_pk="1",
+                object_repr="old",
+                action=LogEntry.Action.ACCESS,
+                timestamp=when,
+            ).pk
+        )
+        for model in (AccessLog, AccessFailureLog):
+            row = model.objects.create(username="chair_a", http_accept="*/*", path_info="/")
+            model.objects.filter(pk=row.pk).update(attempt_time=when)
+            kept[model].append(row.pk)
+    file_jobs_cleanup(now=now)
+    export = export_audit_rows(now=now)
+    file_jobs_cleanup(now=now + timedelta(days=30))
+    for model, pks in kept.items():
+        assert sorted(model.objects.values_list("pk", flat=True)) == sorted(pks), model
+    assert export.lines == 6
+
+
+def test_axes_keeps_every_failure_record_of_a_username(client):
+    """axes would delete a username's failure records beyond 1000 at the next failure."""
+    from axes.models import AccessFailureLog
+
+    AccessFailureLog.objects.bulk_create(
+        AccessFailureLog(
+            username="chair_a", ip_address="10.9.9.9", http_accept="*/*", path_info="/login/"
+        )
+        for _ in range(1000)
+    )
+    AccessFailureLog.objects.update(attempt_time=timezone.now() - timedelta(days=10))
+    client.post(reverse("login"), {"username": "chair_a", "password": "Wrong-pass-1234"})
+    assert AccessFailureLog.objects.filter(username="chair_a").count() == 1001

@@ -150,6 +150,14 @@ def test_web_and_worker_share_the_private_media_volume(compose, services):
     assert "private" in compose["volumes"]
 
 
+def test_the_audit_trail_is_written_to_a_volume_of_its_own(compose, services, dockerfile):
+    for name in ("web", "worker"):
+        assert "audit-export:/app/var/audit-export" in services[name]["volumes"]
+        assert environment_of(services[name])["AUDIT_EXPORT_DIR"] == "/app/var/audit-export"
+    assert "audit-export" in compose["volumes"]
+    assert any("chown" in line and "/app/var/audit-export" in line for line in dockerfile)
+
+
 def test_dockerfile_installs_the_hash_locked_requirements(dockerfile):
     installs = [line for line in dockerfile if line.startswith("RUN") and "pip install" in line]
     assert any(

@@ -33,6 +33,13 @@ app.conf.beat_schedule = {
         "task": "members.tasks.rollup_recent_dues_task",
         "schedule": crontab(minute=30, hour=2),
     },
+    # Daily at 01:30: append the audit and login rows settled since the last run to the
+    # hash-chained trail in AUDIT_EXPORT_DIR, for shipping off the host
+    # (unionportal.core.audit_export). Idempotent: a rerun finds nothing new.
+    "audit-export": {
+        "task": "unionportal.tasks.audit_export",
+        "schedule": crontab(hour=1, minute=30),
+    },
     # Daily at 04:30: delete expired import uploads (full ID numbers) and export files, and
     # fail jobs a lost worker left running (unionportal.core.jobs.file_jobs_cleanup).
     "cleanup-file-jobs": {

@@ -150,6 +150,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# axes deletes a username's failure records beyond this many (1000 by default), so someone
+# failing on purpose could wipe them within days; audit rows stay at least 180 days (G3).
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 10**12
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
@@ -271,6 +274,9 @@ EMAIL_ENABLED = env.bool("EMAIL_ENABLED", default=False)
 # --- Audit ----------------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# The hash-chained JSON-lines copy of the audit and login records, written daily for shipping
+# off the host (unionportal.core.audit_export; security.md G3).
+AUDIT_EXPORT_DIR = env.path("AUDIT_EXPORT_DIR", default=BASE_DIR / "var" / "audit-export")
 
 # --- Demo -----------------------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Demo-Portal-2026!")

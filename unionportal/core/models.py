@@ -1,5 +1,5 @@
-"""Shared infrastructure records: job runs of periodic and slow work, and file jobs (imports
-and exports people start and come back to)."""
+"""Shared infrastructure records: job runs of periodic and slow work, file jobs (imports
+and exports people start and come back to) and the files of the audit-trail export."""
 
 from __future__ import annotations
 
@@ -141,3 +141,30 @@ class FileJob(models.Model):
         if status in (self.Status.DONE, self.Status.FAILED):
             self.finished_at = timezone.now()
         self.save()
+
+
+class AuditExport(models.Model):
+    """One file of the shipped audit trail (unionportal.core.audit_export): the lines it holds,
+    where the hash chain stood at its end, and the last row id of each source exported so far.
+
+    The latest row is the export's state; every row is also a checkpoint that
+    verify_audit_export holds the files against (a rewritten or cut-off chain fails).
+    """
+
+    file_name = models.CharField(_("file"), max_length=100, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Unique: two runs at once cannot both start the chain's next line.
+    first_seq = models.PositiveBigIntegerField(_("first line"), unique=True)
+    last_seq = models.PositiveBigIntegerField(_("last line"))
+    last_hash = models.CharField(_("hash of the last line"), max_length=64)
+    lines = models.PositiveIntegerField(_("lines"))
+    # {"auditlog.logentry": 1234, "axes.accesslog": 56, ...}: exported up to this id.
+    high_water = models.JSONField(_("exported up to"), default=dict)
+
+    class Meta:
+        verbose_name = _("audit export")
+        verbose_name_plural = _("audit exports")
+        ordering = ["-last_seq"]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from . import audit_export
 from .jobs import file_jobs_cleanup, run_recorded
 
 
@@ -13,3 +14,9 @@ def heartbeat(note: str = "") -> int:
 def cleanup_file_jobs() -> int:
     """Expired import and export files deleted; jobs left running by a lost worker failed."""
     return run_recorded("cleanup_file_jobs", file_jobs_cleanup).rows
+
+
+@shared_task(name="unionportal.tasks.audit_export")
+def export_audit_trail() -> int:
+    """The settled new audit and login rows appended to the shipped trail (audit_export)."""
+    return run_recorded("audit_export", audit_export.run_export).rows
