@@ -78,8 +78,7 @@ def test_a_circle_through_a_function_level_import_is_found(tmp_path):
             "members/access.py": "from .models import Organisation\n",
             "members/models/__init__.py": "from .organisations import Organisation\n",
             "members/models/organisations.py": (
-                "class Organisation:\n    def in_scope(self):\n"
-                "        from ..access import scope\n"
+                "class Organisation:\n    def in_scope(self):\n        from ..access import scope\n"
             ),
             "members/tasks.py": "from . import services\n",
             "members/services/__init__.py": "from .dues import pay\n",
