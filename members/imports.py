@@ -562,9 +562,11 @@ def member_import(
     fileobj: IO[bytes],
     progress: Progress | None = None,
     job: FileJob | None = None,
+    on_written: Callable[[ImportCheck], None] | None = None,
 ) -> ImportCheck:
     """Check the file again and, when every row is good, register all its members at once.
-    With any bad row nothing is written and the check (with its errors) is returned."""
+    With any bad row nothing is written and the check (with its errors) is returned.
+    `on_written` runs in the transaction that writes the members, after them."""
     check = member_import_check(
         actor=actor, organisation=organisation, fileobj=fileobj, progress=progress
     )
@@ -574,7 +576,10 @@ def member_import(
         job.params = {**job.params, "stage": "importing"}
         FileJob.objects.filter(pk=job.pk).update(params=job.params)
     try:
-        check.created = _write(check, actor=actor, organisation=organisation, job=job)
+        with transaction.atomic():
+            check.created = _write(check, actor=actor, organisation=organisation, job=job)
+            if on_written is not None:
+                on_written(check)
     except IntegrityError:
         raise ValidationError(
             _(
@@ -738,8 +743,22 @@ def import_job_check(job: FileJob, *, actor: User) -> ImportCheck | None:
 
 def import_job_run(job: FileJob, *, actor: User) -> int:
     """Import the job's file. Rows that turned bad since the preview send the job back to the
-    preview with the new report; success deletes the upload (it holds full ID numbers)."""
+    preview with the new report; success deletes the upload (it holds full ID numbers).
+
+    Safe to run again after a lost worker (security.md H6): the job is marked done in the
+    transaction that writes the members, so a worker killed at any point leaves either the
+    members and a finished job, or neither (and the rerun imports the file)."""
     job.mark(FileJob.Status.RUNNING, params={**job.params, "stage": "importing"})
+
+    def finish(check: ImportCheck) -> None:
+        job.mark(
+            FileJob.Status.DONE,
+            total=check.rows,
+            done=check.rows,
+            result=check.summary(),
+            params={**job.params, "stage": "imported"},
+        )
+
     try:
         check = member_import(
             actor=actor,
@@ -747,8 +766,10 @@ def import_job_run(job: FileJob, *, actor: User) -> int:
             fileobj=_open(job),
             progress=_progress(job),
             job=job,
+            on_written=finish,
         )
     except ValidationError as exc:
+        job.refresh_from_db()  # drop what a rolled-back finish() set on the instance
         job.mark(FileJob.Status.FAILED, error=" ".join(exc.messages))
         return 0
     except Exception as exc:  # never leave a job running for ever (security.md H6)
@@ -763,14 +784,8 @@ def import_job_run(job: FileJob, *, actor: User) -> int:
             params={**job.params, "stage": "checked", "changed": True},
         )
         return 0
-    job.file.delete(save=False)
-    job.mark(
-        FileJob.Status.DONE,
-        total=check.rows,
-        done=check.rows,
-        result=check.summary(),
-        params={**job.params, "stage": "imported"},
-    )
+    # After the commit: a worker lost here leaves the upload to the daily cleanup.
+    job.file.delete()
     return check.created
 
 
