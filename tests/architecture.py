@@ -71,7 +71,8 @@ def _imported_names(module: str, path: Path, modules: dict[str, Path]) -> set[st
             else:
                 source = node.module or ""
             for alias in node.names:
-                # `from pkg import submodule` imports the submodule; `from mod import name` the module
+                # `from pkg import submodule` imports the submodule;
+                # `from mod import name` the module
                 candidate = f"{source}.{alias.name}"
                 names.add(candidate if candidate in modules else source)
     return names
