@@ -5,7 +5,8 @@ current month), call one service and record their run in JobRun.
 
 The file-job tasks (imports, exports) take ids and re-check the actor (security.md D8). Each
 is enqueued with transaction.on_commit and is safe to run twice: a finished job is left alone,
-and an import that died half-way wrote nothing (its rows go in one transaction).
+and an import that died half-way wrote nothing (its rows and the job's end go in one
+transaction). tests/test_worker_crash.py kills a real worker mid-task to prove it (H6).
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=1, minute=30),
     },
     # Daily at 04:30: delete expired import uploads (full ID numbers) and export files, and
-    # fail jobs a lost worker left running (unionportal.core.jobs.file_jobs_cleanup).
+    # fail jobs and runs a lost worker left running (unionportal.core.jobs.file_jobs_cleanup).
     "cleanup-file-jobs": {
         "task": "unionportal.tasks.cleanup_file_jobs",
         "schedule": crontab(hour=4, minute=30),

@@ -80,8 +80,22 @@ def import_job_check(job: FileJob, *, actor: User) -> ImportCheck | None:
 
 def import_job_run(job: FileJob, *, actor: User) -> int:
     """Import the job's file. Rows that turned bad since the preview send the job back to the
-    preview with the new report; success deletes the upload (it holds full ID numbers)."""
+    preview with the new report; success deletes the upload (it holds full ID numbers).
+
+    Safe to run again after a lost worker (security.md H6): the job is marked done in the
+    transaction that writes the members, so a worker killed at any point leaves either the
+    members and a finished job, or neither (and the rerun imports the file)."""
     job.mark(FileJob.Status.RUNNING, params={**job.params, "stage": "importing"})
+
+    def finish(check: ImportCheck) -> None:
+        job.mark(
+            FileJob.Status.DONE,
+            total=check.rows,
+            done=check.rows,
+            result=check.summary(),
+            params={**job.params, "stage": "imported"},
+        )
+
     try:
         check = member_import(
             actor=actor,
@@ -89,8 +103,10 @@ def import_job_run(job: FileJob, *, actor: User) -> int:
             fileobj=_open(job),
             progress=_progress(job),
             job=job,
+            on_written=finish,
         )
     except ValidationError as exc:
+        job.refresh_from_db()  # drop what a rolled-back finish() set on the instance
         job.mark(FileJob.Status.FAILED, error=" ".join(exc.messages))
         return 0
     except Exception as exc:  # never leave a job running for ever (security.md H6)
@@ -105,12 +121,6 @@ def import_job_run(job: FileJob, *, actor: User) -> int:
             params={**job.params, "stage": "checked", "changed": True},
         )
         return 0
-    job.file.delete(save=False)
-    job.mark(
-        FileJob.Status.DONE,
-        total=check.rows,
-        done=check.rows,
-        result=check.summary(),
-        params={**job.params, "stage": "imported"},
-    )
+    # After the commit: a worker lost here leaves the upload to the daily cleanup.
+    job.file.delete()
     return check.created

@@ -4,6 +4,7 @@ one summarising audit row."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import IO
 
 from django.core.exceptions import ValidationError
@@ -30,9 +31,11 @@ def member_import(
     fileobj: IO[bytes],
     progress: Progress | None = None,
     job: FileJob | None = None,
+    on_written: Callable[[ImportCheck], None] | None = None,
 ) -> ImportCheck:
     """Check the file again and, when every row is good, register all its members at once.
-    With any bad row nothing is written and the check (with its errors) is returned."""
+    With any bad row nothing is written and the check (with its errors) is returned.
+    `on_written` runs in the transaction that writes the members, after them."""
     check = member_import_check(
         actor=actor, organisation=organisation, fileobj=fileobj, progress=progress
     )
@@ -42,7 +45,10 @@ def member_import(
         job.params = {**job.params, "stage": "importing"}
         FileJob.objects.filter(pk=job.pk).update(params=job.params)
     try:
-        check.created = _write(check, actor=actor, organisation=organisation, job=job)
+        with transaction.atomic():
+            check.created = _write(check, actor=actor, organisation=organisation, job=job)
+            if on_written is not None:
+                on_written(check)
     except IntegrityError:
         raise ValidationError(
             _(

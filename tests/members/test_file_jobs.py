@@ -131,7 +131,9 @@ def test_a_sensitive_file_needs_the_capability_still(city, admin_user, as_user):
     assert client.get(reverse("members:job_download", args=[job.pk])).status_code == 403
 
 
-def test_the_daily_cleanup_deletes_expired_files_and_fails_stuck_jobs(city, chair_a, as_user):
+def test_the_daily_cleanup_deletes_expired_files_and_fails_stuck_jobs_and_runs(
+    city, chair_a, as_user
+):
     now = timezone.now()
     old_export = finished_export(chair_a, city.union_a)
     new_export = finished_export(chair_a, city.union_a)
@@ -149,6 +151,8 @@ def test_the_daily_cleanup_deletes_expired_files_and_fails_stuck_jobs(city, chai
         created_at=now - timedelta(days=2)
     )
     old_path = Path(old_upload.file.path)
+    lost_run = JobRun.objects.create(task="rollup_dues", started_at=now - timedelta(hours=4))
+    live_run = JobRun.objects.create(task="rollup_dues", started_at=now - timedelta(minutes=5))
 
     call_command("cleanup_file_jobs")
 
@@ -158,6 +162,11 @@ def test_the_daily_cleanup_deletes_expired_files_and_fails_stuck_jobs(city, chai
     assert old_upload.result == {"rows": 1}  # the names in the preview are gone too
     assert new_export.file
     assert stuck.status == FileJob.Status.FAILED
+    # A run its lost worker left open is failed; one that may still be running is not.
+    lost_run.refresh_from_db()
+    live_run.refresh_from_db()
+    assert lost_run.status == JobRun.Status.FAILED and lost_run.finished_at is not None
+    assert live_run.status == JobRun.Status.RUNNING
     client = as_user(chair_a)
     assert client.get(reverse("members:job_download", args=[old_export.pk])).status_code == 404
     page = client.get(reverse("members:job_detail", args=[old_export.pk])).content.decode()

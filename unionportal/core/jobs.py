@@ -38,13 +38,15 @@ def run_recorded(task: str, work: Callable[[], int], *, argument: str = "") -> J
 # go a week after they were made; the job and its counts stay.
 IMPORT_UPLOAD_DAYS = 1
 EXPORT_FILE_DAYS = 7
-# A job still running after this lost its worker (the task time limit is 1 hour).
+# A job or run still running after this lost its worker (the task time limit is 1 hour). The
+# task itself runs again when its worker dies (security.md H6); the job it redoes is finished
+# by the rerun, but the record of the killed attempt is left running until this cleanup.
 STUCK_AFTER = timedelta(hours=3)
 
 
 def file_jobs_cleanup(now=None) -> int:
-    """Delete expired job files and fail jobs a lost worker left running (security.md H6:
-    never stuck RUNNING). Idempotent; returns the number of jobs touched."""
+    """Delete expired job files and fail jobs and runs a lost worker left running (security.md
+    H6: never stuck RUNNING). Idempotent; returns the number of jobs and runs touched."""
     from django.utils.translation import gettext as _
 
     from .models import FileJob
@@ -84,4 +86,11 @@ def file_jobs_cleanup(now=None) -> int:
     ):
         job.mark(FileJob.Status.FAILED, error=_("The job was interrupted; please start it again."))
         touched += 1
+    touched += JobRun.objects.filter(
+        status=JobRun.Status.RUNNING, started_at__lt=now - STUCK_AFTER
+    ).update(
+        status=JobRun.Status.FAILED,
+        finished_at=now,
+        error="Interrupted: the worker running it was lost.",
+    )
     return touched
