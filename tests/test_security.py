@@ -101,9 +101,9 @@ def test_the_404_page_is_chinese_and_leaks_nothing(chair_a, as_user):
 def test_a_server_error_shows_the_generic_page(chair_a, as_user, monkeypatch):
     client = as_user(chair_a)
     client.raise_request_exception = False
-    from unionportal.reporting import views
+    from unionportal.reporting.views import dashboard
 
-    monkeypatch.setattr(views, "todo_items", lambda user: 1 / 0)
+    monkeypatch.setattr(dashboard, "todo_items", lambda user: 1 / 0)
     response = client.get(reverse("todo_panel"))
     assert response.status_code == 500
     page = response.content.decode()

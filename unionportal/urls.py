@@ -4,8 +4,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
-from .reporting import views as reporting_views
-from .reporting import views_summary, views_targets
+from .reporting.views import dashboard as reporting_views
+from .reporting.views import summary as views_summary
+from .reporting.views import targets as views_targets
 
 urlpatterns = [
     path("", reporting_views.dashboard, name="dashboard"),

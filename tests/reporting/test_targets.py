@@ -7,7 +7,7 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 
 from unionportal.reporting.models import KpiTarget
-from unionportal.reporting.views_targets import current_targets
+from unionportal.reporting.views.targets import current_targets
 
 pytestmark = pytest.mark.django_db
 

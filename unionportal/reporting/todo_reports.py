@@ -11,13 +11,12 @@ from django.utils.translation import gettext as _
 from unionportal.core.todo import PROVIDERS, TodoItem
 
 from .models import ReportStatus
+from .roles import _reports, filer_org_ids, review_q
 
 RS = ReportStatus
 
 
 def report_items(user) -> list[TodoItem]:
-    from .views_reports import _reports, filer_org_ids, review_q
-
     orgs = filer_org_ids(user)
     review = review_q(user)
     wanted = Q(pk__in=[])

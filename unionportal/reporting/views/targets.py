@@ -19,8 +19,8 @@ from members import access
 from members.forms import DATE
 from unionportal.core.audit import audit_event
 
-from .indicators import KPIS
-from .models import KpiTarget
+from ..indicators import KPIS
+from ..models import KpiTarget
 
 
 class KpiTargetForm(forms.ModelForm):

@@ -12,7 +12,7 @@ from members import access
 from members.models import Organisation
 from unionportal.core.todo import todo_items
 
-from . import dashboard as reads
+from .. import dashboard as reads
 
 
 @login_required

@@ -26,9 +26,9 @@ from members.forms import OrgChoiceField
 from members.models import Organisation, OrgKind
 from members.views.common import is_id
 
-from . import summary
-from .models import ReportPeriod
-from .tasks import export_summary_task
+from .. import summary
+from ..models import ReportPeriod
+from ..tasks import export_summary_task
 
 # The organisations offered in the select: the federations and the unions above grassroots
 # level in the user's scope, plus the top of each subtree they hold (a chair's own union).
