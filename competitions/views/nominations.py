@@ -14,10 +14,10 @@ from members import access
 from members.models import Member, Organisation
 from members.views.common import apply_service_errors, is_id
 
-from . import nominations as svc
-from .forms import NominationForm, NoticeForm, ObjectionForm, QuotaForm, RoundForm, RuleForm
-from .models import Nomination, NominationRound, RoundStatus
-from .views import _xlsx
+from .. import nominations as svc
+from ..forms import NominationForm, NoticeForm, ObjectionForm, QuotaForm, RoundForm, RuleForm
+from ..models import Nomination, NominationRound, RoundStatus
+from .common import _xlsx
 
 
 def _round(request: HttpRequest, pk: int) -> NominationRound:
