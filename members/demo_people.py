@@ -12,17 +12,28 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from .history import rebuild_spells
 from .models import (
     Education,
     EmploymentType,
     Member,
+    MembershipSpell,
     MemberStatus,
     MemberStatusChange,
     Organisation,
     OrgKind,
+    RetainedReason,
+    Transfer,
     WageBase,
 )
 from .validators import parse_resident_id, resident_id_check_char
+
+HISTORY_MODELS = {
+    "Member": Member,
+    "MemberStatusChange": MemberStatusChange,
+    "Transfer": Transfer,
+    "MembershipSpell": MembershipSpell,
+}
 
 SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋"
@@ -109,6 +120,14 @@ def seed_members(today: date) -> int:
             rid = parse_resident_id(ids.make(region, female))
             joined = founded + timedelta(days=rng.randrange(0, max(1, (today - founded).days)))
             status = _status(rng)
+            # Leavers and retained members left on a day of the last 15 months (after they
+            # joined), so the figures of past months differ from today's register; applicants
+            # applied in the last two months and are not members yet.
+            changed = joined
+            if status == MemberStatus.APPLIED:
+                joined = changed = today - timedelta(days=rng.randrange(0, 60))
+            elif status != MemberStatus.ACTIVE:
+                changed = max(joined, today - timedelta(days=rng.randrange(0, 460)))
             member = Member(
                 organisation=rng.choice(homes) if branches and rng.random() < 0.6 else union,
                 name=_name(rng),
@@ -121,29 +140,49 @@ def seed_members(today: date) -> int:
                 is_frontline=rng.random() < 0.62,
                 is_manager=rng.random() < 0.08,
                 joined_on=joined,
+                applied_on=joined if status == MemberStatus.APPLIED else None,
                 status=status,
-                status_changed_on=joined,
+                status_changed_on=changed,
+                retained_reason=(
+                    rng.choice([RetainedReason.RETIRED, RetainedReason.UNEMPLOYED])
+                    if status == MemberStatus.RETAINED
+                    else ""
+                ),
                 wage_base=Decimal(rng.randrange(2600, 15000)) + Decimal(rng.randrange(100)) / 100,
             )
             member.set_resident_id(rid.number)
             members.append(member)
         Member.objects.bulk_create(members, batch_size=2000)
         for m in members:
+            first = MemberStatus.APPLIED if m.status == MemberStatus.APPLIED else "active"
             changes.append(
                 MemberStatusChange(
                     member=m,
                     organisation=m.organisation,
                     from_status="",
-                    to_status=m.status,
+                    to_status=first,
                     changed_on=m.joined_on,
                     reason="演示数据",
                 )
             )
+            if m.status != first:
+                changes.append(
+                    MemberStatusChange(
+                        member=m,
+                        organisation=m.organisation,
+                        from_status=first,
+                        to_status=m.status,
+                        changed_on=m.status_changed_on,
+                        category=m.retained_reason,
+                        reason="演示数据：退休" if m.retained_reason else "演示数据",
+                    )
+                )
             wages.append(
                 WageBase(member=m, effective_month=m.joined_on.replace(day=1), amount=m.wage_base)
             )
         MemberStatusChange.objects.bulk_create(changes, batch_size=2000)
         WageBase.objects.bulk_create(wages, batch_size=2000)
+        rebuild_spells(HISTORY_MODELS, [m.pk for m in members])
         created += len(members)
     return created
 

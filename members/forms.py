@@ -12,8 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import access, validators
-from .models import ALLOWED_PARENTS, Member, MemberStatus, Organisation, OrgKind, RoleName, User
-from .services.members import MEMBER_ORG_KINDS
+from .models import (
+    ALLOWED_PARENTS,
+    HOLDS_MEMBERS,
+    Member,
+    MemberStatus,
+    Organisation,
+    OrgKind,
+    RoleName,
+    User,
+)
 from .services.organisations import ORG_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -220,18 +228,20 @@ class MemberForm(forms.ModelForm):
             "is_migrant",
             "is_frontline",
             "is_manager",
+            "applied_on",
             "joined_on",
             "status",
             "wage_base",
         ]
-        widgets = {"joined_on": DATE}
+        widgets = {"joined_on": DATE, "applied_on": DATE}
+        labels = {"joined_on": _("Joined on (approval date)")}
 
     def __init__(self, *args, user=None, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         if organisations is None:
             organisations = access.scope(
                 user,
-                Organisation.objects.active().filter(kind__in=MEMBER_ORG_KINDS),
+                Organisation.objects.active().filter(HOLDS_MEMBERS),
                 capability="member.edit",
             ).order_by("path")
         self.fields["organisation"].queryset = organisations
@@ -239,6 +249,10 @@ class MemberForm(forms.ModelForm):
             (s.value, s.label) for s in (MemberStatus.ACTIVE, MemberStatus.APPLIED)
         ]
         self.fields["wage_base"].required = False
+        self.fields["applied_on"].help_text = _(
+            "Membership runs from the approval date; the application date is kept beside it. "
+            "For an applicant, the joining date is the application date."
+        )
         if self.instance.pk:
             # The full number never goes into the page: blank keeps the stored one.
             self.fields["resident_id"].required = False
@@ -261,6 +275,7 @@ class MemberForm(forms.ModelForm):
             Row(Column("education"), Column("employment_type")),
             Row(Column("is_migrant"), Column("is_frontline"), Column("is_manager")),
             Row(
+                Column("applied_on"),
                 Column("joined_on"),
                 *([Column("status")] if "status" in self.fields else []),
                 Column(PrependedText("wage_base", "¥")),
@@ -291,6 +306,22 @@ class MemberForm(forms.ModelForm):
         if joined.year < 1950:
             raise forms.ValidationError(_("The joining date is before 1950; check the year."))
         return joined
+
+    def clean_applied_on(self):
+        applied = self.cleaned_data.get("applied_on")
+        if applied and applied > timezone.localdate():
+            raise forms.ValidationError(_("The application date cannot be in the future."))
+        return applied
+
+    def clean(self):
+        data = super().clean()
+        applied, joined = data.get("applied_on"), data.get("joined_on")
+        status = data.get("status", getattr(self.instance, "status", MemberStatus.ACTIVE))
+        if applied and joined and applied > joined and status != MemberStatus.APPLIED:
+            self.add_error(
+                "applied_on", _("The application date must not be after the approval date.")
+            )
+        return data
 
     def clean_wage_base(self):
         value = self.cleaned_data.get("wage_base")
@@ -337,16 +368,31 @@ class MemberStatusForm(forms.Form):
 
     to_status = forms.ChoiceField(label=_("New status"), choices=())
     on = forms.DateField(label=_("Effective on"), widget=DATE, initial=timezone.localdate)
+    category = forms.ChoiceField(label=_("Reason category"), required=False, choices=())
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import REASON_REQUIRED
+        from .models import REASON_REQUIRED, ExpulsionReason, RetainedReason
 
         allowed = member.allowed_statuses()
         self.fields["to_status"].choices = [(s, MemberStatus(s).label) for s in allowed]
+        groups = [("", "—")]
+        if MemberStatus.RETAINED in allowed:
+            groups.append((MemberStatus.RETAINED.label, RetainedReason.choices))
+        if MemberStatus.EXPELLED in allowed:
+            groups.append((MemberStatus.EXPELLED.label, ExpulsionReason.choices))
+        self.fields["category"].choices = groups
+        self.fields["category"].help_text = _(
+            "Required for a retained membership (retired, unemployed, employer closed) and "
+            "for an expulsion, which is filed with the higher union."
+        )
+        self.fields["on"].help_text = _(
+            "An approval starts the membership on this date; a date in the past recomputes "
+            "the statistics of the months since."
+        )
         needs_reason = [MemberStatus(s).label for s in allowed if s in REASON_REQUIRED]
         if needs_reason:
             self.fields["reason"].help_text = _(

@@ -4,9 +4,10 @@ functions). Each returns one aggregate row per organisation (`organisation_id` p
 figures) as a queryset, so the reporting app can run it for one union's subtree or compose it
 into one set-based statement for every organisation.
 
-Past windows are rebuilt from dates: a member counts at a date when they joined on or before
-it and either still hold that status or changed it after the date. Members count where they
-are now (a member transferred since counts in the new union).
+Past windows are counted as of their end from dated records: members from the membership
+history (MembershipSpell: the union, status and attributes a person held on each day), cards
+from their issue, activation and end dates, dues payments by the day they were paid. Adding or
+changing a record dated after a window never changes the window's figures.
 """
 
 from __future__ import annotations
@@ -17,17 +18,16 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Value
 
 from .models import (
     GRASSROOTS_KINDS,
-    CardStatus,
     DuesRecord,
     Gender,
-    Member,
+    MembershipSpell,
     MemberStatus,
     Organisation,
     ServiceCard,
+    SpellStart,
 )
 
 M = MemberStatus
-LEFT_STATUSES = (M.RETAINED, M.TRANSFERRED_OUT, M.WITHDRAWN, M.LAPSED, M.EXPELLED)
 
 
 def within_subtree(
@@ -40,15 +40,19 @@ def within_subtree(
     return qs.filter(**{f"{field}__path__startswith": within.path})
 
 
+def held_at(day: date) -> Q:
+    """The spells that hold on `day` (MembershipSpellQuerySet.at, as a Q to filter with)."""
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+
+
 def membership(start: date, end: date, within: Organisation | None = None) -> QuerySet:
     """members: active at `end` (retained and applicants excluded, domain.md C); women and
-    migrant members among them; retained members at `end`; new members who joined in the
-    window and are not mere applicants."""
-    active = Q(status=M.ACTIVE) | Q(status__in=LEFT_STATUSES, status_changed_on__gt=end)
-    retained = Q(status=M.RETAINED) & (
-        Q(status_changed_on__isnull=True) | Q(status_changed_on__lte=end)
-    )
-    qs = Member.objects.filter(joined_on__lte=end).exclude(status=M.APPLIED)
+    migrant members among them; retained members at `end`; new members, who joined (were
+    approved) in the window, whatever happened to them afterwards. Each person counts in the
+    union that held them at `end`."""
+    at_end = held_at(end)
+    active = at_end & Q(status=M.ACTIVE)
+    qs = MembershipSpell.objects.overlapping(start, end)
     return (
         within_subtree(qs, within)
         .order_by()
@@ -57,16 +61,17 @@ def membership(start: date, end: date, within: Organisation | None = None) -> Qu
             members=Count("pk", filter=active),
             women_members=Count("pk", filter=active & Q(gender=Gender.FEMALE)),
             migrant_members=Count("pk", filter=active & Q(is_migrant=True)),
-            retained_members=Count("pk", filter=retained),
-            new_members=Count("pk", filter=Q(joined_on__gte=start)),
+            retained_members=Count("pk", filter=at_end & Q(status=M.RETAINED)),
+            new_members=Count("pk", filter=Q(started_by=SpellStart.JOIN, valid_from__gte=start)),
         )
     )
 
 
 def cards(start: date, end: date, within: Organisation | None = None) -> QuerySet:
-    """cards_valid and cards_active at `end` (by the card's present status: lost, replaced
-    and cancelled cards are out); cards_issued and cards_activated in the window."""
-    valid = Q(status__in=(CardStatus.ISSUED, CardStatus.ACTIVE))
+    """cards_valid and cards_active at `end` (a card is valid from its issue until the day it
+    was reported lost, replaced or cancelled); cards_issued and cards_activated in the
+    window."""
+    valid = Q(ended_on__isnull=True) | Q(ended_on__gt=end)
     qs = ServiceCard.objects.filter(issued_on__lte=end)
     return (
         within_subtree(qs, within)
@@ -74,7 +79,7 @@ def cards(start: date, end: date, within: Organisation | None = None) -> QuerySe
         .values("organisation_id")
         .annotate(
             cards_valid=Count("pk", filter=valid),
-            cards_active=Count("pk", filter=Q(status=CardStatus.ACTIVE, activated_on__lte=end)),
+            cards_active=Count("pk", filter=valid & Q(activated_on__lte=end)),
             cards_issued=Count("pk", filter=Q(issued_on__gte=start)),
             cards_activated=Count("pk", filter=Q(activated_on__range=(start, end))),
         )
@@ -82,7 +87,8 @@ def cards(start: date, end: date, within: Organisation | None = None) -> QuerySe
 
 
 def dues(start: date, end: date, within: Organisation | None = None) -> QuerySet:
-    """dues_expected and dues_collected for the months in the window (paid at any time)."""
+    """dues_expected and dues_collected for the months in the window; collected means paid by
+    `end` (a payment made later counts in the figures of the day it was made, not back)."""
     qs = DuesRecord.objects.filter(month__gte=start.replace(day=1), month__lte=end)
     return (
         within_subtree(qs, within)
@@ -90,7 +96,7 @@ def dues(start: date, end: date, within: Organisation | None = None) -> QuerySet
         .values("organisation_id")
         .annotate(
             dues_expected=Sum("amount"),
-            dues_collected=Sum("amount", filter=Q(paid_on__isnull=False)),
+            dues_collected=Sum("amount", filter=Q(paid_on__lte=end)),
         )
     )
 

@@ -92,4 +92,41 @@ class MemberFactory(factory.django.DjangoModelFactory):
         member = model_class(**{**kwargs, "gender": rid.gender, "birth_date": rid.birth_date})
         member.set_resident_id(rid.number)
         member.save()
+        write_history(member)
         return member
+
+
+def write_history(member: Member) -> None:
+    """The membership spells the services would have written for a member created with these
+    fields: a member since `joined_on`, and from `status_changed_on` on in the present status
+    (a member who has left was active until that day)."""
+    from members.models import SPELL_STATUSES, MembershipSpell, MemberStatus
+
+    MembershipSpell.objects.filter(member=member).delete()
+    if member.status == MemberStatus.APPLIED:
+        return
+    changed = member.status_changed_on
+    if changed is not None and changed <= member.joined_on:
+        changed = None
+    base = {
+        "member": member,
+        "organisation_id": member.organisation_id,
+        "gender": member.gender,
+        "is_migrant": member.is_migrant,
+        "is_frontline": member.is_frontline,
+    }
+    if member.status == MemberStatus.ACTIVE or changed is not None:
+        MembershipSpell.objects.create(
+            **base,
+            status=MemberStatus.ACTIVE,
+            valid_from=member.joined_on,
+            valid_to=changed if member.status != MemberStatus.ACTIVE else None,
+        )
+    if member.status in SPELL_STATUSES and member.status != MemberStatus.ACTIVE:
+        MembershipSpell.objects.create(
+            **base,
+            status=member.status,
+            retained_reason=member.retained_reason,
+            valid_from=changed or member.joined_on,
+            started_by="change" if changed else "join",
+        )

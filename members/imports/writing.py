@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from unionportal.core import stale
 from unionportal.core.audit import audit_event
 from unionportal.core.models import FileJob
 
@@ -60,16 +61,17 @@ def member_import(
     return check
 
 
-# The first status change and wage base of each imported member, written set-based from the
-# member rows just inserted (constant SQL; the ids are one array or JSON parameter): building
-# 2 x 10,000 objects for bulk_create cost as much as the members themselves.
+# The first status change, wage base and membership spell of each imported member, written
+# set-based from the member rows just inserted (constant SQL; the ids are one array or JSON
+# parameter): building 2 x 10,000 objects for bulk_create cost as much as the members themselves.
 _HISTORY_SQL = {
     "postgresql": (
         """
         INSERT INTO members_memberstatuschange
-            (member_id, organisation_id, from_status, to_status, changed_on, reason,
+            (member_id, organisation_id, from_status, to_status, changed_on, reason, category,
              changed_by_id, created_at)
-        SELECT m.id, m.organisation_id, '', m.status, m.joined_on, %(reason)s, %(actor)s, %(now)s
+        SELECT m.id, m.organisation_id, '', m.status, m.joined_on, %(reason)s, '', %(actor)s,
+               %(now)s
         FROM members_member m WHERE m.id = ANY(%(ids)s)
         """,
         """
@@ -77,13 +79,22 @@ _HISTORY_SQL = {
         SELECT m.id, CAST(date_trunc('month', m.joined_on) AS date), m.wage_base, %(now)s
         FROM members_member m WHERE m.id = ANY(%(ids)s) AND m.wage_base > 0
         """,
+        """
+        INSERT INTO members_membershipspell
+            (member_id, organisation_id, status, retained_reason, gender, is_migrant,
+             is_frontline, valid_from, valid_to, started_by, created_at)
+        SELECT m.id, m.organisation_id, m.status, m.retained_reason, m.gender, m.is_migrant,
+               m.is_frontline, m.joined_on, NULL, 'join', %(now)s
+        FROM members_member m WHERE m.id = ANY(%(ids)s) AND m.status IN ('active', 'retained')
+        """,
     ),
     "sqlite": (
         """
         INSERT INTO members_memberstatuschange
-            (member_id, organisation_id, from_status, to_status, changed_on, reason,
+            (member_id, organisation_id, from_status, to_status, changed_on, reason, category,
              changed_by_id, created_at)
-        SELECT m.id, m.organisation_id, '', m.status, m.joined_on, %(reason)s, %(actor)s, %(now)s
+        SELECT m.id, m.organisation_id, '', m.status, m.joined_on, %(reason)s, '', %(actor)s,
+               %(now)s
         FROM members_member m WHERE m.id IN (SELECT value FROM json_each(%(ids)s))
         """,
         """
@@ -91,6 +102,15 @@ _HISTORY_SQL = {
         SELECT m.id, date(m.joined_on, 'start of month'), m.wage_base, %(now)s
         FROM members_member m
         WHERE m.id IN (SELECT value FROM json_each(%(ids)s)) AND m.wage_base > 0
+        """,
+        """
+        INSERT INTO members_membershipspell
+            (member_id, organisation_id, status, retained_reason, gender, is_migrant,
+             is_frontline, valid_from, valid_to, started_by, created_at)
+        SELECT m.id, m.organisation_id, m.status, m.retained_reason, m.gender, m.is_migrant,
+               m.is_frontline, m.joined_on, NULL, 'join', %(now)s
+        FROM members_member m
+        WHERE m.id IN (SELECT value FROM json_each(%(ids)s)) AND m.status IN ('active', 'retained')
         """,
     ),
 }
@@ -131,10 +151,14 @@ def _write(
             member.resident_id_cipher = crypto.encrypt(row.number)
             member.resident_id_index = row.index
             member.resident_id_masked = mask_resident_id(row.number)
+            if member.status == "applied":
+                member.applied_on = member.applied_on or member.joined_on
             members.append(member)
         Member.objects.bulk_create(members, batch_size=BATCH)
         _write_history([m.pk for m in members], reason=str(reason), actor=actor)
         created += len(members)
+        earliest = min(m.joined_on for m in members) if members else None
+        stale.mark_since(earliest, "member.import")
     audit_event(
         organisation,
         "member.import",

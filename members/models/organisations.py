@@ -61,6 +61,14 @@ UPPER_KINDS = {
     OrgKind.PARK_UNION,
 }
 GRASSROOTS_KINDS = {OrgKind.GRASSROOTS, OrgKind.JOINT_GRASSROOTS}
+# Unions above the grassroots that hold members themselves (domain.md C): workers whose
+# employer has no union, and retained members of a closed or bankrupt employer, moved there by
+# a transfer. County federations hold them too (HOLDS_MEMBERS).
+HOLDING_KINDS = {OrgKind.TOWNSHIP_UNION, OrgKind.PARK_UNION}
+# Where a member may be registered: a grassroots union, its branches and groups, or a union
+# that holds members above the grassroots.
+MEMBER_ORG_KINDS = GRASSROOTS_KINDS | {OrgKind.BRANCH, OrgKind.GROUP} | HOLDING_KINDS
+HOLDS_MEMBERS = Q(kind__in=MEMBER_ORG_KINDS) | Q(kind="federation", level="county")
 ALLOWED_PARENTS: dict[str, set[str]] = {
     OrgKind.FEDERATION: {OrgKind.FEDERATION},
     OrgKind.INDUSTRY_UNION: {OrgKind.FEDERATION},
@@ -169,6 +177,17 @@ class Organisation(MP_Node):
     @property
     def is_grassroots(self) -> bool:
         return self.kind in GRASSROOTS_KINDS
+
+    @property
+    def holds_members(self) -> bool:
+        """Members may be registered in or transferred to this organisation."""
+        return self.kind in MEMBER_ORG_KINDS or (
+            self.kind == OrgKind.FEDERATION and self.level == FederationLevel.COUNTY
+        )
+
+    @property
+    def holds_members_above_grassroots(self) -> bool:
+        return self.holds_members and self.kind not in MEMBER_ORG_KINDS - HOLDING_KINDS
 
     def allowed_under(self, parent: Organisation | None) -> bool:
         """Whether this organisation's kind may sit under `parent` (None: as the root)."""

@@ -49,6 +49,27 @@ TRANSITIONS: dict[str, set[str]] = {
     MemberStatus.LAPSED: {MemberStatus.APPLIED},
     MemberStatus.EXPELLED: set(),
 }
+# Statuses in which a person holds a membership that the statistics count (a spell of
+# MembershipSpell): an applicant is not a member yet, and the other statuses have left.
+SPELL_STATUSES = (MemberStatus.ACTIVE, MemberStatus.RETAINED)
+
+
+class RetainedReason(models.TextChoices):
+    """Why a membership is retained (domain.md C, 章程 Art. 8): kept by the original union for
+    a retiree or an unemployed member, by the higher union for a closed or bankrupt employer."""
+
+    RETIRED = "retired", _("Retired")
+    UNEMPLOYED = "unemployed", _("Unemployed")
+    EMPLOYER_CLOSED = "employer_closed", _("Employer closed or bankrupt")
+
+
+class ExpulsionReason(models.TextChoices):
+    """The one ground for expulsion (domain.md C, 章程 Art. 7): a serious crime with a
+    criminal penalty; the decision is filed with the higher union."""
+
+    CRIMINAL_PENALTY = "criminal_penalty", _("Serious crime with a criminal penalty")
+
+
 # Moves that need a written reason (retirement, the lapse conversation, the crime, ...).
 REASON_REQUIRED = {
     MemberStatus.RETAINED,
@@ -118,11 +139,18 @@ class Member(models.Model):
     is_migrant = models.BooleanField(_("migrant worker"), default=False)
     is_frontline = models.BooleanField(_("frontline worker"), default=False)
     is_manager = models.BooleanField(_("manager or leader"), default=False)
+    # Membership runs from the approval date (domain.md C): `joined_on` is that date; an
+    # applicant's holds the application date until approval sets it. `applied_on` keeps the
+    # application date for good.
     joined_on = models.DateField(_("joined on"))
+    applied_on = models.DateField(_("applied on"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
     )
     status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
+    retained_reason = models.CharField(
+        _("reason for retaining"), max_length=20, choices=RetainedReason.choices, blank=True
+    )
     wage_base = models.DecimalField(
         _("wage base for dues"), max_digits=10, decimal_places=2, default=0
     )
@@ -192,6 +220,22 @@ class MemberStatusChange(models.Model):
     to_status = models.CharField(max_length=20, choices=MemberStatus.choices)
     changed_on = models.DateField(_("effective on"), default=timezone.localdate)
     reason = models.TextField(_("reason"), blank=True)
+    # The reason's category where the rules need one: RetainedReason for a retained
+    # membership, ExpulsionReason for an expulsion.
+    category = models.CharField(_("reason category"), max_length=20, blank=True)
+    # An expulsion is filed with the higher union (备案), which acknowledges it.
+    filed_with = models.ForeignKey(
+        Organisation,
+        verbose_name=_("filed with"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -307,6 +351,9 @@ class ServiceCard(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=CardStatus.choices, default=CardStatus.ISSUED
     )
+    # The day the card stopped being valid (reported lost, replaced, cancelled): past periods
+    # count it valid until then.
+    ended_on = models.DateField(_("valid until"), null=True, blank=True)
     replaces = models.OneToOneField(
         "self",
         verbose_name=_("replaces"),

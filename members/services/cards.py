@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from unionportal.core import stale
 from unionportal.core.audit import audit_event
 
 from .. import access
@@ -102,6 +103,7 @@ def card_issue(*, actor: User | None, member: Member, number: str, issued_on: da
     number = normalise_card_number(number)
     _check_day(issued_on, "issued_on", not_before=locked.joined_on)
     card = _new_card(locked, number, issued_on)
+    stale.mark_since(issued_on, "card")
     audit_event(card, "card.issue", actor=actor, member=locked.pk)
     return card
 
@@ -118,10 +120,21 @@ def _lock(card: ServiceCard, actor: User | None) -> ServiceCard:
     return locked
 
 
-def _set_status(card: ServiceCard, status: str, *, actor: User | None, **data) -> None:
+ENDED_STATUSES = (CardStatus.LOST, CardStatus.REPLACED, CardStatus.CANCELLED)
+
+
+def _set_status(
+    card: ServiceCard, status: str, *, actor: User | None, ended_on=None, **data
+) -> None:
     old = card.status
     card.status = status
-    card.save(update_fields=["status", "activated_on"])
+    if status in ENDED_STATUSES and card.ended_on is None:
+        # Past periods count the card valid until this day; a lost card stays ended on the
+        # day it was reported when it is replaced later.
+        card.ended_on = ended_on or timezone.localdate()
+        if card.ended_on < timezone.localdate():
+            stale.mark_since(card.ended_on, "card")
+    card.save(update_fields=["status", "activated_on", "ended_on"])
     audit_event(card, f"card.{status}", changes={"status": [old, status]}, actor=actor, **data)
 
 
@@ -136,14 +149,15 @@ def card_activate(*, actor: User | None, card: ServiceCard, on: date) -> Service
     _require_current(locked.member)
     _check_day(on, "on", not_before=locked.issued_on)
     locked.activated_on = on
+    stale.mark_since(on, "card")
     _set_status(locked, CardStatus.ACTIVE, actor=actor, on=on.isoformat())
     return locked
 
 
 @transaction.atomic
 def card_report_lost(*, actor: User | None, card: ServiceCard, on: date) -> ServiceCard:
-    """The card stops being valid; the day it was reported goes into the audit trail (the
-    card has no field for it)."""
+    """The card stops being valid on the day it was reported (ended_on, also in the audit
+    trail)."""
     locked = _lock(card, actor)
     if locked.status not in VALID_CARD_STATUSES:
         raise ValidationError(
@@ -151,7 +165,7 @@ def card_report_lost(*, actor: User | None, card: ServiceCard, on: date) -> Serv
             % {"status": locked.get_status_display()}
         )
     _check_day(on, "on", not_before=locked.issued_on)
-    _set_status(locked, CardStatus.LOST, actor=actor, on=on.isoformat())
+    _set_status(locked, CardStatus.LOST, actor=actor, ended_on=on, on=on.isoformat())
     return locked
 
 

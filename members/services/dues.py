@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from unionportal.core import stale
 from unionportal.core.audit import audit_event
 
 from .. import access
@@ -30,11 +31,11 @@ from ..models import (
     Member,
     MemberStatus,
     Organisation,
+    OrgKind,
     PaidHow,
     User,
     WageBase,
 )
-from .members import MEMBER_ORG_KINDS
 
 __all__ = [
     "LAPSE_MONTHS",
@@ -47,6 +48,8 @@ __all__ = [
     "dues_record_union_payment",
     "dues_rollup",
     "lapse_candidates",
+    "lapse_window_unpaid",
+    "dues_pay_ahead",
     "wage_base_set",
 ]
 
@@ -252,6 +255,15 @@ def lapse_candidates(org_subtree: Organisation, as_of_month: date) -> QuerySet[M
     )
 
 
+def lapse_window_unpaid(member: Member, on: date) -> bool:
+    """Whether the member owed dues for each of the LAPSE_MONTHS months before `on`'s month
+    and paid none of them (the dues condition of an automatic lapse, domain.md C)."""
+    end = add_months(first_of_month(on), -1)
+    start = add_months(end, -(LAPSE_MONTHS - 1))
+    window = DuesRecord.objects.filter(member=member, month__gte=start, month__lte=end)
+    return window.filter(paid_on__isnull=True).count() == LAPSE_MONTHS
+
+
 # --- Payments --------------------------------------------------------------------------------
 
 
@@ -299,6 +311,7 @@ def dues_record_payment(
     marked = DuesRecord.objects.filter(
         pk__in=[row[0] for row in unpaid], paid_on__isnull=True
     ).update(paid_on=paid_on, paid_how=paid_how, recorded_by=actor)
+    stale.mark_since(paid_on, "dues")
     # .update() bypasses django-auditlog: one explicit audit row per member (security.md G4).
     months_by_member: dict[int, list[str]] = defaultdict(list)
     for _pk, member_id, month, _org in unpaid:
@@ -336,7 +349,7 @@ def dues_record_union_payment(
     month in the union and its branches and groups, in one UPDATE."""
     if actor is not None:
         access.require(actor, "member.edit", organisation)
-    if organisation.kind not in MEMBER_ORG_KINDS:
+    if not organisation.holds_members:
         raise ValidationError(
             _("Dues are paid in a grassroots union or one of its branches, not in %(kind)s.")
             % {"kind": organisation.kind_display()}
@@ -344,9 +357,14 @@ def dues_record_union_payment(
     _check_payment(paid_on, paid_how)
     month = first_of_month(month)
     subtree = Organisation.objects.filter(path__startswith=organisation.path).values("pk")
+    if not organisation.is_grassroots and organisation.kind not in (OrgKind.BRANCH, OrgKind.GROUP):
+        # A township, park or county union pays for the members it holds itself, never for
+        # the unions under it.
+        subtree = Organisation.objects.filter(pk=organisation.pk).values("pk")
     marked = DuesRecord.objects.filter(
         month=month, paid_on__isnull=True, organisation__in=subtree
     ).update(paid_on=paid_on, paid_how=paid_how, recorded_by=actor)
+    stale.mark_since(paid_on, "dues")
     audit_event(
         organisation,
         "dues.union_month_paid",
@@ -359,6 +377,85 @@ def dues_record_union_payment(
     if marked:
         _refresh_rollups([month])
     return marked
+
+
+# Dues may be paid up to a year ahead (a member who pays the year at once).
+AHEAD_MONTHS = 12
+
+
+def _base_for(member: Member, month: date) -> Decimal:
+    base = (
+        WageBase.objects.filter(member=member, effective_month__lte=month)
+        .order_by("-effective_month")
+        .values_list("amount", flat=True)
+        .first()
+    )
+    return member.wage_base if base is None else base
+
+
+@transaction.atomic
+def dues_pay_ahead(
+    *, actor: User | None, member: Member, through: date, paid_on: date, paid_how: str
+) -> int:
+    """The member pays every month from next month through `through` (at most a year ahead):
+    the months' dues records are created now, with the wage base in force for each and
+    marked paid; the monthly generation later finds them and leaves them alone, and the
+    rollups count them in their own months. Months already recorded are left as they are.
+    Returns the months paid."""
+    from ..dues import monthly_dues
+
+    locked = Member.objects.select_for_update().get(pk=member.pk)
+    if actor is not None:
+        access.require(actor, "member.edit", locked.organisation)
+    if locked.status != LIABLE_STATUS:
+        raise ValidationError(_("Only an active member pays dues."))
+    _check_payment(paid_on, paid_how)
+    this_month = first_of_month(timezone.localdate())
+    through = first_of_month(through)
+    if through <= this_month:
+        raise ValidationError(
+            {"through": _("Choose a month after this one; this month's dues are paid as usual.")}
+        )
+    if through > add_months(this_month, AHEAD_MONTHS):
+        raise ValidationError(
+            {"through": _("Dues can be paid at most %(n)d months ahead.") % {"n": AHEAD_MONTHS}}
+        )
+    months, month = [], add_months(this_month, 1)
+    while month <= through:
+        months.append(month)
+        month = add_months(month, 1)
+    have = set(
+        DuesRecord.objects.filter(member=locked, month__in=months).values_list("month", flat=True)
+    )
+    new = []
+    for month in months:
+        if month in have:
+            continue
+        base = _base_for(locked, month)
+        new.append(
+            DuesRecord(
+                member=locked,
+                organisation_id=locked.organisation_id,
+                month=month,
+                wage_base=base,
+                amount=monthly_dues(base),
+                paid_on=paid_on,
+                paid_how=paid_how,
+                recorded_by=actor,
+            )
+        )
+    DuesRecord.objects.bulk_create(new)
+    if new:
+        audit_event(
+            locked,
+            "dues.paid_ahead",
+            actor=actor,
+            months=[f"{r.month:%Y-%m}" for r in new],
+            paid_on=paid_on.isoformat(),
+            paid_how=paid_how,
+        )
+        _refresh_rollups(r.month for r in new)
+    return len(new)
 
 
 # --- Wage bases ------------------------------------------------------------------------------

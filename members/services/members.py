@@ -13,23 +13,26 @@ from django.utils.translation import gettext as _
 
 from unionportal.core.audit import audit_event
 
-from .. import access
+from .. import access, history
 from ..models import (
     GRASSROOTS_KINDS,
+    HOLDS_MEMBERS,
+    MEMBER_ORG_KINDS,
     REASON_REQUIRED,
     TRANSITIONS,
+    ExpulsionReason,
     Member,
     MemberStatus,
     MemberStatusChange,
     Organisation,
-    OrgKind,
+    RetainedReason,
+    SpellStart,
     User,
     WageBase,
 )
 from ..validators import parse_resident_id
 
-# Members belong to a grassroots union or to one of its branches and groups.
-MEMBER_ORG_KINDS = GRASSROOTS_KINDS | {OrgKind.BRANCH, OrgKind.GROUP}
+
 MEMBER_FIELDS = (
     "name",
     "phone",
@@ -39,6 +42,7 @@ MEMBER_FIELDS = (
     "is_frontline",
     "is_manager",
     "joined_on",
+    "applied_on",
     "wage_base",
 )
 TRANSFER_TOKEN_SALT = "members.transfer-request"
@@ -94,12 +98,12 @@ def check_one_membership(
 
 
 def _require_member_org(org: Organisation) -> None:
-    if org.kind not in MEMBER_ORG_KINDS:
+    if not org.holds_members:
         raise ValidationError(
             {
                 "organisation": _(
-                    "Members are registered in a grassroots union or one of its "
-                    "branches, not in %(kind)s."
+                    "Members are registered in a grassroots union or one of its branches, "
+                    "or held by a township, park or county union, not in %(kind)s."
                 )
                 % {"kind": org.kind_display()}
             }
@@ -120,17 +124,38 @@ def first_of_month(day: date) -> date:
 
 
 def _record_status(
-    member: Member, *, actor: User | None, from_status: str, on: date, reason: str = ""
-) -> None:
-    MemberStatusChange.objects.create(
+    member: Member,
+    *,
+    actor: User | None,
+    from_status: str,
+    on: date,
+    reason: str = "",
+    category: str = "",
+    filed_with: Organisation | None = None,
+) -> MemberStatusChange:
+    return MemberStatusChange.objects.create(
         member=member,
         organisation=member.organisation,
         from_status=from_status,
         to_status=member.status,
         changed_on=on,
         reason=reason,
+        category=category,
+        filed_with=filed_with,
         changed_by=actor,
     )
+
+
+def _check_application_date(member: Member) -> None:
+    """An applicant's joining date is the application date until approval; a member's
+    application comes before the approval."""
+    if member.status == MemberStatus.APPLIED:
+        member.applied_on = member.applied_on or member.joined_on
+        member.joined_on = member.applied_on
+    elif member.applied_on and member.joined_on and member.applied_on > member.joined_on:
+        raise ValidationError(
+            {"applied_on": _("The application date must not be after the approval date.")}
+        )
 
 
 def _set_wage_base(member: Member, amount: Decimal, month: date) -> None:
@@ -164,6 +189,7 @@ def member_register(
         **{k: v for k, v in fields.items() if k in MEMBER_FIELDS},
     )
     member.set_resident_id(rid.number)
+    _check_application_date(member)
     member.status_changed_on = member.joined_on
     member.full_clean(validate_constraints=False)
     try:
@@ -172,6 +198,7 @@ def member_register(
             _record_status(
                 member, actor=actor, from_status="", on=member.joined_on, reason=_("Registered")
             )
+            history.record_state(member, on=member.joined_on, started_by=SpellStart.JOIN)
             if member.wage_base:
                 _set_wage_base(member, member.wage_base, member.joined_on)
     except IntegrityError:
@@ -232,7 +259,9 @@ def _member_update(
             access.require(actor, "member.edit", organisation)
         _require_member_org(organisation)
         home = grassroots_of(locked.organisation)
-        if not organisation.path.startswith(home.path):
+        # Within a grassroots union's own subtree only: a township, park or county union
+        # that holds members passes them on by transfer.
+        if home.kind not in GRASSROOTS_KINDS or not organisation.path.startswith(home.path):
             raise ValidationError(
                 {
                     "organisation": _(
@@ -248,20 +277,42 @@ def _member_update(
             check_one_membership(actor=actor, number=rid.number, exclude=locked)
         locked.set_resident_id(rid.number)
         locked.gender, locked.birth_date = rid.gender, rid.birth_date
-    old_wage = locked.wage_base
+    old_wage, old_joined, old_state = (
+        locked.wage_base,
+        locked.joined_on,
+        history.counted_state(locked),
+    )
     for key, value in fields.items():
         if key in MEMBER_FIELDS:
             setattr(locked, key, value)
+    if locked.status == MemberStatus.APPLIED:
+        # Until approval the joining date is the application date.
+        locked.applied_on = fields.get("applied_on") or fields.get("joined_on") or locked.applied_on
+    _check_application_date(locked)
     locked.full_clean(validate_constraints=False)
     locked.version += 1
     locked.save()
+    if locked.joined_on != old_joined and locked.status != MemberStatus.APPLIED:
+        # A correction of the record: the history moves with it (and the months it touches
+        # are recomputed).
+        history.correct_start(locked, old_joined, locked.joined_on)
+    if history.counted_state(locked) != old_state:
+        # A change of the member's details counts from today: past periods keep the details
+        # the records held then.
+        history.record_state(locked, on=timezone.localdate())
     if locked.wage_base != old_wage:
         _set_wage_base(locked, locked.wage_base, timezone.localdate())
     return locked
 
 
 def member_change_status(
-    *, actor: User | None, member: Member, to_status: str, on: date | None = None, reason: str = ""
+    *,
+    actor: User | None,
+    member: Member,
+    to_status: str,
+    on: date | None = None,
+    reason: str = "",
+    category: str = "",
 ) -> Member:
     if to_status == MemberStatus.APPLIED and to_status in TRANSITIONS.get(member.status, ()):
         # Rejoining: checked before the write's transaction, so the audit row of a hit
@@ -275,13 +326,62 @@ def member_change_status(
             for_organisation=member.organisation,
         )
     return _member_change_status(
-        actor=actor, member=member, to_status=to_status, on=on, reason=reason
+        actor=actor, member=member, to_status=to_status, on=on, reason=reason, category=category
     )
+
+
+def _check_category(to_status: str, category: str) -> str:
+    """Retaining needs its reason's category, expulsion its ground (domain.md C)."""
+    choices = {
+        MemberStatus.RETAINED: RetainedReason,
+        MemberStatus.EXPELLED: ExpulsionReason,
+    }.get(to_status)
+    if choices is None:
+        return ""
+    if category not in choices.values:
+        message = (
+            _("Choose why the membership is retained: retired, unemployed or employer closed.")
+            if to_status == MemberStatus.RETAINED
+            else _("Expulsion needs its ground: a serious crime with a criminal penalty.")
+        )
+        raise ValidationError({"category": message})
+    return category
+
+
+def _check_lapse(member: Member, on: date) -> None:
+    """A lapse needs 6 months in a row of unpaid dues before the month of `on` (domain.md C);
+    the conversation and the member's refusal go into the written reason."""
+    from .dues import LAPSE_MONTHS, lapse_window_unpaid
+
+    if not lapse_window_unpaid(member, on):
+        raise ValidationError(
+            {
+                "to_status": _(
+                    "A membership lapses only after %(n)d months in a row of unpaid dues "
+                    "(the %(n)d months before the chosen date); this member's dues do not "
+                    "show that."
+                )
+                % {"n": LAPSE_MONTHS}
+            }
+        )
+
+
+def _higher_union(member: Member) -> Organisation | None:
+    """The union an expulsion is filed with: the parent of the member's grassroots union (or
+    of the union that holds the member)."""
+    home = grassroots_of(member.organisation)
+    return home.get_parent()
 
 
 @transaction.atomic
 def _member_change_status(
-    *, actor: User | None, member: Member, to_status: str, on: date | None = None, reason: str = ""
+    *,
+    actor: User | None,
+    member: Member,
+    to_status: str,
+    on: date | None = None,
+    reason: str = "",
+    category: str = "",
 ) -> Member:
     locked = Member.objects.select_for_update().get(pk=member.pk)
     if actor is not None:
@@ -299,6 +399,27 @@ def _member_change_status(
     on = on or timezone.localdate()
     if on > timezone.localdate():
         raise ValidationError({"on": _("The date cannot be in the future.")})
+    since = history.last_change_on(locked) or locked.status_changed_on
+    if since is not None and on < since:
+        raise ValidationError(
+            {
+                "on": _(
+                    "The date cannot be before the member's last change on %(day)s; correct "
+                    "that one first."
+                )
+                % {"day": since}
+            }
+        )
+    if locked.status == MemberStatus.APPLIED and locked.applied_on and on < locked.applied_on:
+        raise ValidationError(
+            {
+                "on": _("The approval cannot come before the application (%(day)s).")
+                % {"day": locked.applied_on}
+            }
+        )
+    category = _check_category(to_status, (category or "").strip())
+    if to_status == MemberStatus.LAPSED:
+        _check_lapse(locked, on)
     if to_status == MemberStatus.APPLIED:
         # Rejoining: the person must not have become a member elsewhere meanwhile.
         check_one_membership(
@@ -310,9 +431,47 @@ def _member_change_status(
     from_status = locked.status
     locked.status = to_status
     locked.status_changed_on = on
+    locked.retained_reason = category if to_status == MemberStatus.RETAINED else ""
+    joining = from_status == MemberStatus.APPLIED and to_status == MemberStatus.ACTIVE
+    if joining:
+        # Membership runs from the approval date (domain.md C).
+        locked.joined_on = on
+    elif to_status == MemberStatus.APPLIED:
+        locked.applied_on = on
+        locked.joined_on = on
     locked.version += 1
-    locked.save(update_fields=["status", "status_changed_on", "version", "updated_at"])
-    _record_status(locked, actor=actor, from_status=from_status, on=on, reason=reason)
+    locked.save(
+        update_fields=[
+            "status",
+            "status_changed_on",
+            "retained_reason",
+            "joined_on",
+            "applied_on",
+            "version",
+            "updated_at",
+        ]
+    )
+    filed_with = _higher_union(locked) if to_status == MemberStatus.EXPELLED else None
+    change = _record_status(
+        locked,
+        actor=actor,
+        from_status=from_status,
+        on=on,
+        reason=reason,
+        category=category,
+        filed_with=filed_with,
+    )
+    history.record_state(
+        locked, on=on, started_by=SpellStart.JOIN if joining else SpellStart.CHANGE
+    )
+    if filed_with is not None:
+        audit_event(
+            change,
+            "member.expulsion_filed",
+            actor=actor,
+            member=locked.pk,
+            filed_with=filed_with.name,
+        )
     return locked
 
 

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 
 from unionportal.core.audit import audit_event
 
-from .. import access
-from ..models import Member, Organisation, Transfer, TransferStatus, User
-from .members import MEMBER_ORG_KINDS, grassroots_of, member_from_transfer_token
+from .. import access, history
+from ..models import Member, Organisation, SpellStart, Transfer, TransferStatus, User
+from .members import grassroots_of, member_from_transfer_token
 
 __all__ = [
     "starting_organisation",
@@ -98,12 +98,12 @@ def transfer_member_from_token(*, actor: User, token: str) -> Member:
 
 
 def _check_destination(member: Member, to: Organisation) -> None:
-    if to.kind not in MEMBER_ORG_KINDS:
+    if not to.holds_members:
         raise ValidationError(
             {
                 "to_organisation": _(
-                    "A member transfers to a grassroots union or one of its branches, "
-                    "not to %(kind)s."
+                    "A member transfers to a grassroots union or one of its branches, or to "
+                    "a township, park or county union that holds members, not to %(kind)s."
                 )
                 % {"kind": to.kind_display()}
             }
@@ -271,6 +271,10 @@ def transfer_accept(*, actor: User | None, transfer: Transfer) -> Transfer:
     member.version += 1
     member.save(update_fields=["organisation", "version", "updated_at"])
     _close(locked, actor=actor, status=TransferStatus.ACCEPTED)
+    # The member counts in the receiving union from the day of the decision.
+    history.record_state(
+        member, on=timezone.localtime(locked.decided_at).date(), started_by=SpellStart.TRANSFER
+    )
     audit_event(
         member,
         "member.transfer",

@@ -24,7 +24,6 @@ from .. import access, services
 from ..dues import add_months, first_of_month, parse_month
 from ..dues_forms import MemberPaymentForm, PaymentForm, WageBaseForm
 from ..models import DuesRecord, DuesRollup, Member, Organisation
-from ..services.members import MEMBER_ORG_KINDS
 from . import funds
 from .common import apply_service_errors, is_id
 
@@ -89,7 +88,9 @@ def dues_union(request: HttpRequest) -> HttpResponse:
         .select_related("organisation")
         .order_by("organisation__path")
     )
-    holds_members = org.kind in MEMBER_ORG_KINDS
+    # A grassroots union (or branch) lists its members' records; a township, park or county
+    # union lists the unions under it, as a federation does.
+    holds_members = org.holds_members and not org.holds_members_above_grassroots
     status = request.GET.get("status", "")
     context = {
         "org": org,

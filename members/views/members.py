@@ -193,14 +193,17 @@ def _transfer_request_url(exc: ValidationError) -> str | None:
 
 def _default_union(request: HttpRequest, form: MemberForm) -> int | None:
     """The union a new member most likely joins: the one asked for (?organisation=<pk>, from
-    an organisation's page), else the user's own union when they hold one union only."""
+    an organisation's page), else the user's own union when they hold one grassroots union
+    only (a county officer chooses: the county holds few members of its own)."""
     choices = form.fields["organisation"].queryset
     asked = request.GET.get("organisation", "")
     if is_id(asked):
         return choices.filter(pk=asked).values_list("pk", flat=True).first()
     tops = access.scope_paths(request.user, "member.edit")
     if len(tops) == 1:
-        return choices.filter(path=tops[0]).values_list("pk", flat=True).first()
+        own = choices.filter(path=tops[0]).first()
+        if own is not None and not own.holds_members_above_grassroots:
+            return own.pk
     return None
 
 
@@ -265,6 +268,7 @@ def member_status(request: HttpRequest, pk: int) -> HttpResponse:
                 to_status=form.cleaned_data["to_status"],
                 on=form.cleaned_data["on"],
                 reason=form.cleaned_data["reason"],
+                category=form.cleaned_data["category"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)

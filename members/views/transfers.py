@@ -127,7 +127,7 @@ def _member_picker(request: HttpRequest) -> HttpResponse:
 
 
 def _eligible_unions() -> QuerySet:
-    return Organisation.objects.active().filter(kind__in=services.MEMBER_ORG_KINDS)
+    return Organisation.objects.active().filter(services.HOLDS_MEMBERS)
 
 
 @login_required

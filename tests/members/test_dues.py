@@ -250,15 +250,32 @@ def test_a_whole_union_month_is_paid_in_one_go_branches_included(city, officer_a
     assert entry.additional_data["records"] == 2 and entry.actor == officer_a
 
 
-def test_a_union_month_is_paid_at_a_union_not_at_a_federation(city, county_user):
+def test_a_union_month_is_paid_at_a_union_not_at_a_federation(city, admin_user):
     with pytest.raises(ValidationError):
         services.dues_record_union_payment(
-            actor=county_user,
-            organisation=city.county_a,
+            actor=admin_user,
+            organisation=city.city,
             month=MARCH,
             paid_on=date(2025, 3, 31),
             paid_how="payroll",
         )
+
+
+def test_a_county_pays_only_for_the_members_it_holds_itself(city, county_user):
+    held = member(city.county_a)
+    below = member(city.union_a)
+    record(held, MARCH, amount="10.00")
+    record(below, MARCH, amount="20.00")
+    marked = services.dues_record_union_payment(
+        actor=county_user,
+        organisation=city.county_a,
+        month=MARCH,
+        paid_on=date(2025, 3, 31),
+        paid_how="payroll",
+    )
+    assert marked == 1
+    assert DuesRecord.objects.get(member=held).paid_on == date(2025, 3, 31)
+    assert DuesRecord.objects.get(member=below).paid_on is None
 
 
 def test_a_payment_refreshes_the_months_rollup_once_committed(

@@ -19,9 +19,12 @@ from members.models import (
     MemberStatus,
     MemberStatusChange,
 )
+from members.dues import add_months
+from members.services.dues import LAPSE_MONTHS
 from members.timeline import member_timeline
 
 from ..factories import MemberFactory, make_resident_id
+from .dues_helpers import record
 
 pytestmark = pytest.mark.django_db
 
@@ -43,12 +46,31 @@ def test_the_tables_cover_every_pair_of_statuses():
     assert set(TRANSITIONS) == set(MemberStatus.values)
 
 
+# The reason categories the rules ask for (domain.md C).
+CATEGORY = {MemberStatus.RETAINED: "retired", MemberStatus.EXPELLED: "criminal_penalty"}
+
+
+def unpaid_half_year(member, on):
+    """The six months of unpaid dues before `on`'s month that a lapse needs."""
+    month = add_months(on.replace(day=1), -LAPSE_MONTHS)
+    for _ in range(LAPSE_MONTHS):
+        record(member, month)
+        month = add_months(month, 1)
+
+
 @pytest.mark.parametrize("src, dst", ALLOWED)
 def test_every_allowed_move_is_made_and_recorded(city, chair_a, src, dst):
     member = MemberFactory(organisation=city.union_a, status=src)
     on = timezone.localdate() - timedelta(days=3)
+    if dst == MemberStatus.LAPSED:
+        unpaid_half_year(member, on)
     services.member_change_status(
-        actor=chair_a, member=member, to_status=dst, on=on, reason="退休，经小组讨论"
+        actor=chair_a,
+        member=member,
+        to_status=dst,
+        on=on,
+        reason="退休，经小组讨论",
+        category=CATEGORY.get(dst, ""),
     )
     member.refresh_from_db()
     assert member.status == dst
@@ -140,7 +162,8 @@ def test_the_status_page_offers_only_the_allowed_moves_and_records_the_change(
     assert {c for c, _ in form.fields["to_status"].choices} == TRANSITIONS[MemberStatus.ACTIVE]
     assert form.fields["reason"].help_text  # says when a reason is needed
     response = client.post(
-        status_url(member), {"to_status": "retained", "on": "2026-03-01", "reason": "退休"}
+        status_url(member),
+        {"to_status": "retained", "on": "2026-03-01", "reason": "退休", "category": "retired"},
     )
     assert response.status_code == 302 and response["Location"] == member.get_absolute_url()
     change = MemberStatusChange.objects.get(member=member)

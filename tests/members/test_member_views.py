@@ -379,7 +379,13 @@ def test_the_detail_costs_the_same_queries_however_long_the_history(
     short = MemberFactory(organisation=city.union_a)
     long = MemberFactory(organisation=city.union_a)
     for to in ("retained", "active", "retained", "active"):
-        services.member_change_status(actor=chair_a, member=long, to_status=to, reason="因故")
+        services.member_change_status(
+            actor=chair_a,
+            member=long,
+            to_status=to,
+            reason="因故",
+            category="retired" if to == "retained" else "",
+        )
     client = as_user(chair_a)
     client.get(short.get_absolute_url())
     with CaptureQueriesContext(connection) as ctx:

@@ -108,7 +108,7 @@ def test_the_destination_must_be_an_active_union_other_than_the_members_own(
     city, chair_a, admin_user, member_a
 ):
     dissolved = OrganisationFactory(parent=city.county_b, name="已撤销工会", active=False)
-    for to in (city.county_b, dissolved, city.union_a, city.branch_a):
+    for to in (city.city, dissolved, city.union_a, city.branch_a):
         with pytest.raises(ValidationError) as exc:
             send(admin_user, member_a, to)
         assert "to_organisation" in exc.value.message_dict

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from members.models import DuesRecord, MemberStatus, ServiceCard
+from members.models import DuesRecord, MembershipSpell, MemberStatus, ServiceCard
 from tests.factories import MemberFactory
 from welfare.models import CondolenceVisit, ReliefApplication, ReliefPayment
 
@@ -54,9 +54,11 @@ def populate(org, *, day=date(2026, 8, 10), members=5, women=2, migrant=1):
     """Members (some women, some migrant, one retained, one applicant, one who left after the
     quarter), a card, dues for the quarter's months, a relief payment and a visit."""
     made = [MemberFactory(organisation=org, is_migrant=i < migrant) for i in range(members)]
-    # The factory derives gender from the resident ID; set it directly (the stats read it).
+    # The factory derives gender from the resident ID; set it directly, in the register and
+    # in the membership history (the stats read that).
     for m in made[:women]:
         type(m).objects.filter(pk=m.pk).update(gender="F")
+        MembershipSpell.objects.filter(member=m).update(gender="F")
     MemberFactory(
         organisation=org,
         status=MemberStatus.RETAINED,

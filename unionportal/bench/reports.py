@@ -26,14 +26,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import GRASSROOTS_KINDS, MemberStatus, Organisation, Role, User
+from members.models import GRASSROOTS_KINDS, Organisation, Role, User
 
 from .clients import client_for
 from .member_pages import list_page
 from .timing import Result
 
-M = MemberStatus
-LEFT = tuple(s.value for s in (M.RETAINED, M.TRANSFERRED_OUT, M.WITHDRAWN, M.LAPSED, M.EXPELLED))
 SUMMARY_SECONDS, SUMMARY_MB = 60, 300
 DASHBOARD_QUERIES = 15
 
@@ -57,25 +55,29 @@ def hand_aggregates(start: date, end: date) -> list[tuple[str, str, list]]:
     """The figures the rollup needs, one hand-written GROUP BY per source, with the same
     filters as the apps' stats functions (members/stats.py, welfare/stats.py, ...). Each
     row: the source's name, SQL, params. Column names are the snapshot's."""
-    active = f"(status = 'active' OR (status IN {LEFT!r} AND status_changed_on > %(end)s))"
+    at_end = "(valid_to IS NULL OR valid_to > %(end)s)"
+    card_valid = "(ended_on IS NULL OR ended_on > %(end)s)"
     local_day = f"(created_at AT TIME ZONE '{settings.TIME_ZONE}')::date"
     grassroots = tuple(sorted(k.value for k in GRASSROOTS_KINDS))
     p = {"start": start, "end": end, "month": start.replace(day=1), "jan1": date(end.year, 1, 1)}
     queries = {
         "members": f"""
             SELECT organisation_id,
-                   COUNT(*) FILTER (WHERE {active}) AS members,
-                   COUNT(*) FILTER (WHERE {active} AND gender = 'F') AS women_members,
-                   COUNT(*) FILTER (WHERE {active} AND is_migrant) AS migrant_members,
-                   COUNT(*) FILTER (WHERE status = 'retained' AND (status_changed_on IS NULL
-                                    OR status_changed_on <= %(end)s)) AS retained_members,
-                   COUNT(*) FILTER (WHERE joined_on >= %(start)s) AS new_members
-            FROM members_member WHERE joined_on <= %(end)s AND status <> 'applied'
+                   COUNT(*) FILTER (WHERE {at_end} AND status = 'active') AS members,
+                   COUNT(*) FILTER (WHERE {at_end} AND status = 'active' AND gender = 'F')
+                       AS women_members,
+                   COUNT(*) FILTER (WHERE {at_end} AND status = 'active' AND is_migrant)
+                       AS migrant_members,
+                   COUNT(*) FILTER (WHERE {at_end} AND status = 'retained') AS retained_members,
+                   COUNT(*) FILTER (WHERE started_by = 'join' AND valid_from >= %(start)s)
+                       AS new_members
+            FROM members_membershipspell
+            WHERE valid_from <= %(end)s AND (valid_to IS NULL OR valid_to > %(start)s)
             GROUP BY organisation_id""",
-        "cards": """
+        "cards": f"""
             SELECT organisation_id,
-                   COUNT(*) FILTER (WHERE status IN ('issued', 'active')) AS cards_valid,
-                   COUNT(*) FILTER (WHERE status = 'active' AND activated_on <= %(end)s)
+                   COUNT(*) FILTER (WHERE {card_valid}) AS cards_valid,
+                   COUNT(*) FILTER (WHERE {card_valid} AND activated_on <= %(end)s)
                        AS cards_active,
                    COUNT(*) FILTER (WHERE issued_on >= %(start)s) AS cards_issued,
                    COUNT(*) FILTER (WHERE activated_on BETWEEN %(start)s AND %(end)s)
@@ -83,7 +85,7 @@ def hand_aggregates(start: date, end: date) -> list[tuple[str, str, list]]:
             FROM members_servicecard WHERE issued_on <= %(end)s GROUP BY organisation_id""",
         "dues": """
             SELECT organisation_id, SUM(amount) AS dues_expected,
-                   SUM(amount) FILTER (WHERE paid_on IS NOT NULL) AS dues_collected
+                   SUM(amount) FILTER (WHERE paid_on <= %(end)s) AS dues_collected
             FROM members_duesrecord WHERE month >= %(month)s AND month <= %(end)s
             GROUP BY organisation_id""",
         "unions": f"""

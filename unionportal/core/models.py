@@ -168,3 +168,22 @@ class AuditExport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class StaleMonth(models.Model):
+    """A month whose statistics must be computed again: a record dated in it (or before it,
+    still in force in it) was added or corrected after the month's snapshots were taken. The
+    apps mark months (core/stale.py), the nightly statistics rollup recomputes and clears
+    them."""
+
+    month = models.DateField(unique=True)  # always the 1st
+    marked_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("month to recompute")
+        verbose_name_plural = _("months to recompute")
+        ordering = ["month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"

@@ -100,6 +100,24 @@ def live_computed(report: QuarterlyReport) -> dict:
     return figures_for(report.organisation, report.period.starts_on, report.period.ends_on)
 
 
+def changed_since_frozen(report: QuarterlyReport) -> list[dict]:
+    """For an accepted report filed by a union: the computed figures the records give for
+    its quarter now that differ from those frozen in it (a record dated in the quarter was
+    corrected after it was accepted). The report keeps its figures; the page shows these
+    beside them."""
+    if not report.frozen or filer_kind(report) != UNION:
+        return []
+    frozen = report_values(report, "computed")
+    if not frozen:
+        return []
+    now = figures_for(report.organisation, report.period.starts_on, report.period.ends_on)
+    return [
+        {"ind": BY_CODE[code], "frozen": frozen[code], "now": now[code]}
+        for code in now
+        if code in frozen and frozen[code] is not None and frozen[code] != now[code]
+    ]
+
+
 # --- Periods ----------------------------------------------------------------------------------
 
 

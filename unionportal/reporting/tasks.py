@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from members.dues import add_months, first_of_month
 from members.tasks import month_from_iso
+from unionportal.core import stale
 from unionportal.core.audit import audit_event
 from unionportal.core.jobs import run_recorded
 
@@ -27,11 +28,25 @@ def rollup_stats_task(month_iso: str | None = None) -> int:
 
 @shared_task(name="reporting.tasks.rollup_recent_stats_task")
 def rollup_recent_stats_task() -> int:
-    """Nightly: the previous and the current month."""
+    """Nightly: the previous and the current month, and every earlier month a change dated in
+    the past has marked stale (core/stale.py), oldest first; the marks set before the run
+    began are cleared once their month is recomputed. Marked months before the oldest
+    snapshot are cleared without creating snapshots there."""
+    from .models import StatSnapshot
+
+    started = timezone.now()
     this_month = first_of_month(timezone.localdate())
-    return sum(
-        rollup_stats_task(month.isoformat()) for month in (add_months(this_month, -1), this_month)
-    )
+    recent = [add_months(this_month, -1), this_month]
+    oldest = StatSnapshot.objects.order_by("month").values_list("month", flat=True).first()
+    marked = stale.marked_months()
+    redo = sorted(m for m in marked if oldest is not None and oldest <= m < recent[0])
+    rows = 0
+    for month in [*redo, *recent]:
+        rows += rollup_stats_task(month.isoformat())
+        if month in marked:
+            stale.clear([month], started)
+    stale.clear([m for m in marked if m not in redo], started)
+    return rows
 
 
 @shared_task(name="reporting.tasks.report_reminders_task")

@@ -154,6 +154,7 @@ def build_members(size: Size, *, log=print) -> None:
                 joined,
                 status,
                 joined,
+                "retired" if status == "retained" else "",
                 f"{rng.randrange(2600, 15000)}.{rng.randrange(100):02d}",
                 0,
                 now,
@@ -179,6 +180,7 @@ def build_members(size: Size, *, log=print) -> None:
             "joined_on",
             "status",
             "status_changed_on",
+            "retained_reason",
             "wage_base",
             "version",
             "created_at",
@@ -186,6 +188,18 @@ def build_members(size: Size, *, log=print) -> None:
         ],
         member_rows(),
     )
+    with connection.cursor() as cursor:
+        # Each member's membership history: one spell from joining, as the import writes it.
+        cursor.execute(
+            """
+            INSERT INTO members_membershipspell
+                (member_id, organisation_id, status, retained_reason, gender, is_migrant,
+                 is_frontline, valid_from, valid_to, started_by, created_at)
+            SELECT m.id, m.organisation_id, m.status, m.retained_reason, m.gender,
+                   m.is_migrant, m.is_frontline, m.joined_on, NULL, 'join', now()
+            FROM members_member m WHERE m.status IN ('active', 'retained')
+            """
+        )
     log(f"  members: {size.members}")
     # --- dues: 12 months for every active member, 95% paid ------------------------------
     with connection.cursor() as cursor:

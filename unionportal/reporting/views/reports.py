@@ -109,6 +109,7 @@ def _render_report(request, report, form=None, review_form=None, status=200) -> 
         "review_form": review_form or (ReviewForm() if actions["review"] else None),
         "events": report.events.select_related("actor"),
         "overdue": report.overdue(),
+        "changed": services.changed_since_frozen(report),
         "missing": services.missing_for_submit(report) if actions["submit"] else [],
         "today": timezone.localdate(),
         "r": report,
