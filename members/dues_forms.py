@@ -81,6 +81,21 @@ class MemberPaymentForm(PaymentForm):
         return [parse_month(m) for m in self.cleaned_data["months"]]
 
 
+class PayAheadForm(PaymentForm):
+    """Dues paid ahead, from next month through a month at most a year ahead."""
+
+    through = MonthField(label=_("Paid through (month)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["through"].help_text = _(
+            "From next month through this month, at most 12 months ahead; each month's dues "
+            "are worked out from the wage base in force for it."
+        )
+        self.helper = _helper(Submit("pay_ahead", _("Record the payment ahead")))
+        self.helper.layout = Layout(Row(Column("through"), Column("paid_on")), "paid_how")
+
+
 class WageBaseForm(forms.Form):
     month = MonthField(label=_("From month"))
     amount = _money_field(

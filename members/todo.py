@@ -35,7 +35,15 @@ def imports_to_confirm(user) -> list[TodoItem]:
     return [TodoItem(label=_("Imports waiting for my confirmation"), count=count, url=url)]
 
 
+def expulsions_to_acknowledge(user) -> list[TodoItem]:
+    """Expulsions filed with a union the user acts for, not yet acknowledged."""
+    filings = services.expulsions_filed_with(user, open_only=True)
+    count = sum(1 for c in filings[:1000] if access.can(user, "member.edit", c.filed_with))
+    url = reverse("members:expulsion_list") + "?open=1"
+    return [TodoItem(label=_("Expulsions filed with us to acknowledge"), count=count, url=url)]
+
+
 def register() -> None:
-    for provider in (transfers_to_decide, imports_to_confirm):
+    for provider in (transfers_to_decide, imports_to_confirm, expulsions_to_acknowledge):
         if provider not in PROVIDERS:
             PROVIDERS.append(provider)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, cards, dues, imports, jobs, organisations, rates, transfers
+from .views import accounts, cards, dues, filings, imports, jobs, organisations, rates, transfers
 from .views import members as member_views
 
 app_name = "members"
@@ -52,5 +52,6 @@ urlpatterns = [
 urlpatterns += member_views.urlpatterns
 urlpatterns += transfers.urlpatterns + cards.urlpatterns + rates.urlpatterns
 urlpatterns += dues.urlpatterns
+urlpatterns += filings.urlpatterns
 urlpatterns += imports.urlpatterns
 urlpatterns += jobs.urlpatterns

@@ -14,11 +14,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from ..forms import MemberForm
-from ..models import Organisation
-from ..services.members import (
-    MEMBER_FIELDS,
-    MEMBER_ORG_KINDS,
-)
+from ..models import MEMBER_ORG_KINDS, Organisation
+from ..services.members import MEMBER_FIELDS
 from ..spreadsheets import (
     NO,
     YES,

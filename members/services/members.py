@@ -16,8 +16,6 @@ from unionportal.core.audit import audit_event
 from .. import access, history
 from ..models import (
     GRASSROOTS_KINDS,
-    HOLDS_MEMBERS,
-    MEMBER_ORG_KINDS,
     REASON_REQUIRED,
     TRANSITIONS,
     ExpulsionReason,
@@ -31,7 +29,6 @@ from ..models import (
     WageBase,
 )
 from ..validators import parse_resident_id
-
 
 MEMBER_FIELDS = (
     "name",
@@ -483,3 +480,34 @@ def member_reveal(*, actor: User, member: Member, field: str) -> str:
     value = member.resident_id if field == "resident_id" else member.phone
     audit_event(member, "member.reveal", actor=actor, field=field)
     return value
+
+
+@transaction.atomic
+def expulsion_acknowledge(*, actor: User | None, change: MemberStatusChange) -> MemberStatusChange:
+    """The higher union acknowledges an expulsion filed with it (备案); once only."""
+    locked = (
+        MemberStatusChange.objects.select_for_update(of=("self",))
+        .select_related("filed_with")
+        .get(pk=change.pk)
+    )
+    if locked.filed_with is None:
+        raise ValidationError(_("This change was not filed with a higher union."))
+    if actor is not None:
+        access.require(actor, "member.edit", locked.filed_with)
+    if locked.acknowledged_at is not None:
+        raise ValidationError(_("This expulsion has already been acknowledged."))
+    locked.acknowledged_at = timezone.now()
+    locked.acknowledged_by = actor
+    locked.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    audit_event(locked, "member.expulsion_acknowledged", actor=actor, member=locked.member_id)
+    return locked
+
+
+def expulsions_filed_with(user, *, open_only: bool = False):
+    """Expulsions filed with a union in the user's scope (the higher unions see them)."""
+    qs = MemberStatusChange.objects.filter(filed_with__isnull=False).select_related(
+        "member", "organisation", "filed_with", "changed_by", "acknowledged_by"
+    )
+    if open_only:
+        qs = qs.filter(acknowledged_at__isnull=True)
+    return access.scope(user, qs, org_field="filed_with").order_by("-changed_on", "-pk")

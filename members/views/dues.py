@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import access, services
 from ..dues import add_months, first_of_month, parse_month
-from ..dues_forms import MemberPaymentForm, PaymentForm, WageBaseForm
+from ..dues_forms import MemberPaymentForm, PayAheadForm, PaymentForm, WageBaseForm
 from ..models import DuesRecord, DuesRollup, Member, Organisation
 from . import funds
 from .common import apply_service_errors, is_id
@@ -207,6 +207,7 @@ def _member_page(
     *,
     wage_form: WageBaseForm | None = None,
     pay_form: MemberPaymentForm | None = None,
+    ahead_form: PayAheadForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     arrears = services.arrears_for(member)
@@ -220,6 +221,7 @@ def _member_page(
         "can_edit": access.can(request.user, "member.edit", member.organisation),
         "wage_form": wage_form or WageBaseForm(),
         "pay_form": pay_form or MemberPaymentForm(unpaid_months=unpaid),
+        "ahead_form": ahead_form or PayAheadForm(),
         "union_url": union_url(member.organisation, first_of_month(timezone.localdate())),
     }
     return render(request, "members/dues_member.html", context, status=status)
@@ -248,6 +250,28 @@ def dues_member_pay(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("%(n)s month(s) of dues marked paid.") % {"n": marked})
             return redirect("members:dues_member", pk=member.pk)
     return _member_page(request, member, pay_form=form)
+
+
+@login_required
+@require_POST
+def dues_member_pay_ahead(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request, pk, capability="member.edit")
+    form = PayAheadForm(request.POST)
+    if form.is_valid():
+        try:
+            paid = services.dues_pay_ahead(actor=request.user, member=member, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            if paid:
+                messages.success(
+                    request,
+                    _("Dues for %(n)s month(s) ahead recorded as paid.") % {"n": paid},
+                )
+            else:
+                messages.info(request, _("Those months were already recorded; nothing changed."))
+            return redirect("members:dues_member", pk=member.pk)
+    return _member_page(request, member, ahead_form=form, status=200)
 
 
 @login_required
@@ -302,6 +326,7 @@ urlpatterns = [
     path("dues/lapse-candidates/", dues_lapse_candidates, name="dues_lapse_candidates"),
     path("members/<int:pk>/dues/", dues_member, name="dues_member"),
     path("members/<int:pk>/dues/pay/", dues_member_pay, name="dues_member_pay"),
+    path("members/<int:pk>/dues/pay-ahead/", dues_member_pay_ahead, name="dues_member_pay_ahead"),
     path("members/<int:pk>/wage-base/", dues_wage_base_set, name="dues_wage_base_set"),
     *funds.urlpatterns,
 ]

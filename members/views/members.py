@@ -155,6 +155,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "member": member,
             "timeline": member_timeline(member),
+            "spells": member.spells.select_related("organisation").order_by("valid_from", "pk"),
             "can_edit": can_edit,
             "can_change_status": can_edit and bool(member.allowed_statuses()),
             "can_reveal": access.can(user, "member.reveal", member.organisation),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import access, services
 from ..forms import TransferRequestForm
-from ..models import Member, Organisation, Transfer, TransferStatus, User
+from ..models import HOLDS_MEMBERS, Member, Organisation, Transfer, TransferStatus, User
 from .common import apply_service_errors, is_id
 
 TABS = ("all", "decide", "incoming", "outgoing")
@@ -127,7 +127,7 @@ def _member_picker(request: HttpRequest) -> HttpResponse:
 
 
 def _eligible_unions() -> QuerySet:
-    return Organisation.objects.active().filter(services.HOLDS_MEMBERS)
+    return Organisation.objects.active().filter(HOLDS_MEMBERS)
 
 
 @login_required

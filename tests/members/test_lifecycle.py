@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members import services
+from members.dues import add_months
 from members.models import (
     CURRENT_STATUSES,
     REASON_REQUIRED,
@@ -19,7 +20,6 @@ from members.models import (
     MemberStatus,
     MemberStatusChange,
 )
-from members.dues import add_months
 from members.services.dues import LAPSE_MONTHS
 from members.timeline import member_timeline
 

@@ -250,6 +250,30 @@ def test_an_accepted_report_is_frozen(as_user, chair_a, staff_user, city, report
     assert "portal-sidebar" not in printed
 
 
+def test_an_accepted_report_says_when_the_records_of_its_quarter_have_changed(
+    as_user, chair_a, staff_user, city, report_a
+):
+    from datetime import date
+
+    for _ in range(5):
+        MemberFactory(organisation=city.union_a)
+    chair = as_user(chair_a)
+    _submitted(chair, report_a)
+    as_user(staff_user).post(
+        _url("report_review", report_a.pk), {**_v(report_a), "decision": "accept"}
+    )
+    # a member who joined after the quarter changes nothing
+    MemberFactory(organisation=city.union_a, joined_on=date(2026, 10, 1))
+    html = chair.get(_url("report_detail", report_a.pk)).content.decode()
+    assert 'data-testid="changed-since"' not in html
+    # one registered late, with a joining date inside the quarter, changes the records
+    MemberFactory(organisation=city.union_a, joined_on=date(2026, 8, 1))
+    html = chair.get(_url("report_detail", report_a.pk)).content.decode()
+    assert 'data-testid="value-members">5<' in html  # the report keeps its figure
+    assert 'data-testid="changed-since"' in html
+    assert "记录已变化" in html and "会员数" in html
+
+
 def test_nobody_reviews_their_own_report_or_one_they_submitted(as_user, county_user, city, period):
     county_report = report_of(period, city.county_a)
     client = as_user(county_user)
