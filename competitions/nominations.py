@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from members import access
 from members.models import Member, Organisation
 from unionportal.core.audit import audit_event
+from unionportal.core.steps import long_date
 
 from .models import (
     HonourKind,
@@ -157,6 +158,31 @@ def quota_check(round_: NominationRound) -> list[RuleCheck]:
     return checks
 
 
+def notice_problem(round_: NominationRound, checks: list[RuleCheck] | None = None) -> str | None:
+    """Why the round's list cannot go on public notice now, or None. The round page asks the
+    same (with the quota check it already made) to offer the notice form only when it would
+    be taken."""
+    if round_.status != RoundStatus.OPEN:
+        return _("The round is no longer taking nominations.")
+    if not round_.nominees.exists():
+        return _("There are no nominees.")
+    failing = [c for c in (quota_check(round_) if checks is None else checks) if not c.ok]
+    if failing:
+        return _("The list breaks %(n)s quota rules.") % {"n": len(failing)}
+    return None
+
+
+def decide_wait(round_: NominationRound, today: date | None = None) -> str | None:
+    """Why the outcome cannot be recorded yet (the round is not on notice, or its notice still
+    runs), or None."""
+    today = today or timezone.localdate()
+    if round_.status != RoundStatus.NOTICE:
+        return _("The round is decided after its public notice.")
+    if today <= round_.notice_to:
+        return _("The public notice runs until %(date)s.") % {"date": long_date(round_.notice_to)}
+    return None
+
+
 @transaction.atomic
 def round_start_notice(
     *, actor, round_: NominationRound, notice_from: date, notice_to: date
@@ -165,11 +191,9 @@ def round_start_notice(
     _open(round_)
     if notice_to < notice_from:
         raise ValidationError({"notice_to": _("The notice cannot end before it starts.")})
-    if not round_.nominees.exists():
-        raise ValidationError(_("There are no nominees."))
-    failing = [c for c in quota_check(round_) if not c.ok]
-    if failing:
-        raise ValidationError(_("The list breaks %(n)s quota rules.") % {"n": len(failing)})
+    problem = notice_problem(round_)
+    if problem:
+        raise ValidationError(problem)
     round_.status, round_.notice_from, round_.notice_to = RoundStatus.NOTICE, notice_from, notice_to
     round_.save(update_fields=["status", "notice_from", "notice_to"])
     audit_event(round_, "nomination.notice", actor=actor)
@@ -196,12 +220,9 @@ def round_decide(
     the honours register; the others are recorded as not awarded."""
     today = today or timezone.localdate()
     round_ = NominationRound.objects.select_for_update().get(pk=round_.pk)
-    if round_.status != RoundStatus.NOTICE:
-        raise ValidationError(_("The round is decided after its public notice."))
-    if today <= round_.notice_to:
-        raise ValidationError(
-            _("The public notice runs until %(date)s.") % {"date": round_.notice_to}
-        )
+    wait = decide_wait(round_, today)
+    if wait:
+        raise ValidationError(wait)
     for nomination in round_.nominees.select_related("member", "organisation"):
         if nomination.pk in awarded:
             nomination.status = NominationStatus.AWARDED

@@ -243,3 +243,46 @@ def grantable_roles(user, organisation: Organisation) -> list[str]:
         for name, kinds in ROLE_ORG_KINDS.items()
         if organisation.kind in kinds and (is_admin or name not in FEDERATION_ROLES)
     ]
+
+
+# --- Who acts next on a case --------------------------------------------------------------------
+
+
+def _ancestor_paths(organisation: Organisation, *, strictly_above: bool) -> list[str]:
+    step = Organisation.steplen
+    paths = [organisation.path[:end] for end in range(step, len(organisation.path) + 1, step)]
+    return paths[:-1] if strictly_above else paths
+
+
+def acting_role(
+    organisation: Organisation, capability: str, *, strictly_above: bool = False
+) -> tuple[Organisation, str] | None:
+    """Who acts next on a case of `organisation` that needs `capability`: the nearest
+    organisation at or above it (strictly above with `strictly_above`) where someone holds a
+    current role carrying the capability, and that role. With nobody holding one there, the
+    nearest organisation whose kind can hold such a role: the step indicator then names
+    the union that should act, even before its officers have accounts."""
+    allowed = CAPABILITIES[capability]
+    paths = _ancestor_paths(organisation, strictly_above=strictly_above)
+    held = (
+        Role.objects.current()
+        .filter(role__in=allowed, organisation__path__in=paths, user__is_active=True)
+        .select_related("organisation")
+        .order_by("-organisation__depth", "role")
+        .first()
+    )
+    if held is not None:
+        return held.organisation, held.role
+    by_depth = Organisation.objects.filter(path__in=paths).order_by("-depth")
+    for org in by_depth:
+        for role in sorted(allowed):
+            if org.kind in ROLE_ORG_KINDS[role]:
+                return org, role
+    return None
+
+
+def acting_text(organisation: Organisation, role: str | None = None) -> str:
+    """ "西陵区总工会", or with the role "甲公司工会委员会 · 基层工会主席" (as in the top bar)."""
+    if role is None:
+        return organisation.name
+    return f"{organisation.name} · {RoleName(role).label}"

@@ -17,6 +17,7 @@ from members.views.common import apply_service_errors, is_id
 from .. import nominations as svc
 from ..forms import NominationForm, NoticeForm, ObjectionForm, QuotaForm, RoundForm, RuleForm
 from ..models import Nomination, NominationRound, RoundStatus
+from ..steps import round_progress
 from .common import _xlsx
 
 
@@ -100,13 +101,20 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk)
     manage = access.can(request.user, "honour.manage", round_.organiser)
     nominees = list(svc.visible_nominations(request.user, round_).prefetch_related("objections"))
+    checks = svc.quota_check(round_) if manage else None
+    # The notice form and the outcome are offered only when the service would take them;
+    # otherwise the organiser is told why, by the same rule.
+    is_open, on_notice = round_.status == RoundStatus.OPEN, round_.status == RoundStatus.NOTICE
     context = {
         "round": round_,
+        "progress": round_progress(round_),
         "manage": manage,
+        "notice_problem": svc.notice_problem(round_, checks) if manage and is_open else None,
+        "decide_wait": svc.decide_wait(round_) if manage and on_notice else None,
         "rules": list(round_.rules.all()),
         "quotas": list(round_.quotas.select_related("organisation").order_by("organisation__path")),
         "nominees": nominees,
-        "checks": svc.quota_check(round_) if manage else None,
+        "checks": checks,
         "can_nominate": round_.status == RoundStatus.OPEN
         and access.can(request.user, "competition.enter"),
         "rule_form": RuleForm(),

@@ -18,6 +18,7 @@ from members.views.common import apply_service_errors
 from .. import services
 from ..forms import MotionActionForm, MotionForm
 from ..models import Motion, MotionStatus
+from ..steps import motion_progress
 from .common import MANAGE, PAGE_SIZE, _motion, _session
 
 # --- Motions --------------------------------------------------------------------------------
@@ -95,6 +96,7 @@ def motion_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "congress/motion_detail.html",
         {
             "motion": motion,
+            "progress": motion_progress(motion),
             "cosigners": motion.cosigners.select_related("member"),
             "events": motion.events.select_related("actor"),
             "allowed": allowed,

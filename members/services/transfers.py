@@ -29,6 +29,7 @@ from .members import grassroots_of, member_from_transfer_token
 __all__ = [
     "starting_organisation",
     "transfer_accept",
+    "transfer_accept_problem",
     "transfer_cancel",
     "transfer_member_from_token",
     "transfer_reject",
@@ -245,6 +246,25 @@ def _close(transfer: Transfer, *, actor: User | None, status: str, reason: str =
     )
 
 
+def transfer_accept_problem(transfer: Transfer, member: Member) -> str | None:
+    """Why an open transfer cannot be accepted (the member or a union changed since it was
+    asked for), or None. The transfer page asks the same to offer only what would pass."""
+    if not member.is_current:
+        return _(
+            "%(name)s is no longer a current member (%(status)s); reject the transfer instead."
+        ) % {"name": member.name, "status": member.get_status_display()}
+    if member.organisation_id != transfer.from_organisation_id:
+        return _("%(name)s no longer belongs to %(union)s; reject the transfer instead.") % {
+            "name": member.name,
+            "union": transfer.from_organisation,
+        }
+    if not transfer.to_organisation.active:
+        return _("%(union)s has been dissolved; reject the transfer.") % {
+            "union": transfer.to_organisation
+        }
+    return None
+
+
 @transaction.atomic
 def transfer_accept(*, actor: User | None, transfer: Transfer) -> Transfer:
     """The deciding side accepts: the member moves to the receiving union, atomically."""
@@ -252,21 +272,10 @@ def transfer_accept(*, actor: User | None, transfer: Transfer) -> Transfer:
     if actor is not None:
         access.require(actor, "member.edit", locked.deciding_organisation)
     member = Member.objects.select_for_update().get(pk=locked.member_id)
-    if not member.is_current:
-        raise ValidationError(
-            _("%(name)s is no longer a current member (%(status)s); reject the transfer instead.")
-            % {"name": member.name, "status": member.get_status_display()}
-        )
-    if member.organisation_id != locked.from_organisation_id:
-        raise ValidationError(
-            _("%(name)s no longer belongs to %(union)s; reject the transfer instead.")
-            % {"name": member.name, "union": locked.from_organisation}
-        )
+    problem = transfer_accept_problem(locked, member)
+    if problem:
+        raise ValidationError(problem)
     to = locked.to_organisation
-    if not to.active:
-        raise ValidationError(
-            _("%(union)s has been dissolved; reject the transfer.") % {"union": to}
-        )
     member.organisation = to
     member.version += 1
     member.save(update_fields=["organisation", "version", "updated_at"])

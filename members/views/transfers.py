@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import access, services
 from ..forms import TransferRequestForm
 from ..models import HOLDS_MEMBERS, Member, Organisation, Transfer, TransferStatus, User
+from ..steps import transfer_progress
 from .common import apply_service_errors, is_id
 
 TABS = ("all", "decide", "incoming", "outgoing")
@@ -33,15 +34,23 @@ def _transfer(request: HttpRequest, pk: int) -> Transfer:
     return get_object_or_404(_transfers(request.user), pk=pk)
 
 
-def _allowed_actions(user: User, transfer: Transfer) -> dict[str, bool]:
+def _allowed_actions(user: User, transfer: Transfer, *, detail: bool = False) -> dict:
     is_open = transfer.status == TransferStatus.REQUESTED
-    return {
+    decide = is_open and access.can(user, "member.edit", transfer.deciding_organisation)
+    actions = {
         # The other side's member is shown by name only; its record stays with its union.
         "see_member": access.can(user, "view", transfer.member.organisation),
-        "decide": is_open and access.can(user, "member.edit", transfer.deciding_organisation),
+        "decide": decide,
         "cancel": is_open
         and access.can(user, "member.edit", services.starting_organisation(transfer)),
     }
+    if detail:
+        # Accepting is offered only when the service would take it; otherwise the page
+        # says why (by the same rule) and leaves rejecting.
+        problem = services.transfer_accept_problem(transfer, transfer.member) if decide else None
+        actions["accept"] = decide and problem is None
+        actions["accept_problem"] = problem
+    return actions
 
 
 @login_required
@@ -97,7 +106,8 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "transfer": transfer,
-        "actions": _allowed_actions(user, transfer),
+        "progress": transfer_progress(transfer),
+        "actions": _allowed_actions(user, transfer, detail=True),
         "starting_organisation": services.starting_organisation(transfer),
         "others": earlier,
     }

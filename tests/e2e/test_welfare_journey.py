@@ -1,6 +1,7 @@
 """Browser journey: a chair submits a relief application, county staff review it and put it
 on public notice, federation staff approve it after the notice and record the payment, and
-the chair sees it paid."""
+the chair sees it paid. At each step the step indicator shows where the case is and who acts
+next; during the notice the approver is told when approval opens instead of a form."""
 
 import importlib
 import re
@@ -42,6 +43,9 @@ def test_a_relief_application_from_request_to_payment(
     chair.locator("[name=home_visit]").fill("已入户走访，情况属实")
     chair.get_by_test_id("submit").click()
     expect(chair.get_by_test_id("status")).to_have_attribute("data-status", "submitted")
+    expect(chair.get_by_test_id("steps")).to_be_visible()
+    expect(chair.locator("[aria-current=step]")).to_contain_text("审核")
+    expect(chair.get_by_test_id("next-actor")).to_have_text(re.compile("等待 西陵区总工会 审核"))
     app = ReliefApplication.objects.get(member=member)
 
     county = session("county")
@@ -55,10 +59,13 @@ def test_a_relief_application_from_request_to_payment(
 
     staff = session("staff")
     staff.goto(f"{base}/welfare/relief/{app.pk}/")
+    expect(staff.get_by_test_id("steps")).to_be_visible()
+    expect(staff.locator("[aria-current=step]")).to_contain_text("公示")
+    expect(staff.get_by_test_id("next-actor")).to_contain_text("起由 宜昌市总工会 审批")
+    expect(staff.get_by_test_id("deadline")).to_contain_text(re.compile(r"公示截止 \d{4}年"))
     expect(staff.get_by_test_id("notice-running")).to_be_visible()
+    expect(staff.get_by_test_id("approve")).to_have_count(0)
     staff.on("dialog", lambda dialog: dialog.accept())
-    staff.get_by_test_id("approve").click()
-    expect(staff.get_by_test_id("status")).to_have_attribute("data-status", "on_notice")
 
     # The notice period runs out.
     today = timezone.localdate()
@@ -66,6 +73,7 @@ def test_a_relief_application_from_request_to_payment(
         notice_starts=today - timedelta(days=7), notice_ends=today
     )
     staff.goto(f"{base}/welfare/relief/{app.pk}/")
+    expect(staff.locator("[aria-current=step]")).to_contain_text("审批")
     staff.locator("[name=amount_approved]").fill("2500")
     staff.get_by_test_id("approve").click()
     expect(staff.get_by_test_id("status")).to_have_attribute("data-status", "approved")

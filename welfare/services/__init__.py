@@ -13,14 +13,18 @@ from .campaigns import (  # noqa: F401
 )
 from .hardship import (  # noqa: F401
     FILE_FIELDS,
+    FILE_TRANSITIONS,
     file_open,
     file_reviewed,
     file_set_status,
+    file_status_problem,
     file_update,
     files_due_for_review,
 )
 from .relief import (  # noqa: F401
     CheckResult,
+    approval_wait,
+    four_eyes_problem,
     proof_add,
     relief_approve,
     relief_awaiting,

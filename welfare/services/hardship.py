@@ -113,25 +113,39 @@ def file_update(
     return f
 
 
+# The one table of allowed file transitions.
+FILE_TRANSITIONS: dict[str, set[str]] = {
+    FileStatus.DRAFT: {FileStatus.SUBMITTED},
+    FileStatus.SUBMITTED: {FileStatus.APPROVED, FileStatus.DRAFT},
+    FileStatus.APPROVED: {FileStatus.CLOSED},
+    FileStatus.CLOSED: set(),
+}
+
+
+def file_status_problem(f: HardshipFile, to_status: str) -> str | None:
+    """Why the file cannot move to `to_status` now, or None. The detail page asks the same
+    to offer only the steps that would be taken."""
+    if to_status not in FILE_TRANSITIONS[f.status]:
+        return _("This file cannot move to that status.")
+    if to_status == FileStatus.APPROVED and not f.category:
+        return _("Choose a category before approving.")
+    return None
+
+
 @transaction.atomic
 def file_set_status(
     *, actor, hardship_file: HardshipFile, to_status: str, reason: str = "", today=None
 ) -> HardshipFile:
     today = today or timezone.localdate()
     f = HardshipFile.objects.select_for_update().get(pk=hardship_file.pk)
-    allowed = {
-        FileStatus.DRAFT: {FileStatus.SUBMITTED},
-        FileStatus.SUBMITTED: {FileStatus.APPROVED, FileStatus.DRAFT},
-        FileStatus.APPROVED: {FileStatus.CLOSED},
-        FileStatus.CLOSED: set(),
-    }
-    if to_status not in allowed[f.status]:
+    if to_status not in FILE_TRANSITIONS[f.status]:
         raise ValidationError(_("This file cannot move to that status."))
+    if to_status == FileStatus.APPROVED and actor is not None:
+        access.require(actor, "relief.approve", f.organisation)
+    problem = file_status_problem(f, to_status)
+    if problem:
+        raise ValidationError(problem)
     if to_status == FileStatus.APPROVED:
-        if actor is not None:
-            access.require(actor, "relief.approve", f.organisation)
-        if not f.category:
-            raise ValidationError(_("Choose a category before approving."))
         f.review_due = _add_months(today, REVIEW_MONTHS)
     if to_status == FileStatus.CLOSED:
         if not reason.strip():

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from members import access
 from members.models import Member
 from unionportal.core.audit import audit_event
+from unionportal.core.steps import long_date
 
 from ..models import (
     Campaign,
@@ -138,13 +139,31 @@ def relief_submit(*, actor, application: ReliefApplication, home_visit: str) -> 
     return app
 
 
-def _four_eyes(actor, app: ReliefApplication, *, approving: bool) -> None:
+def four_eyes_problem(actor, app: ReliefApplication, *, approving: bool) -> str | None:
+    """Why `actor` may not decide `app` (its submitter decides nothing, its reviewer does
+    not approve it), or None. The detail page asks the same to offer only possible actions."""
     if actor is None:
-        return
+        return None
     if app.submitted_by_id == actor.pk:
-        raise ValidationError(_("You submitted this application: someone else must decide it."))
+        return _("You submitted this application: someone else must decide it.")
     if approving and app.reviewed_by_id == actor.pk:
-        raise ValidationError(_("You reviewed this application: someone else must approve it."))
+        return _("You reviewed this application: someone else must approve it.")
+    return None
+
+
+def _four_eyes(actor, app: ReliefApplication, *, approving: bool) -> None:
+    problem = four_eyes_problem(actor, app, approving=approving)
+    if problem:
+        raise ValidationError(problem)
+
+
+def approval_wait(app: ReliefApplication, today: date | None = None) -> str | None:
+    """Why an application on notice cannot be approved yet (its notice still runs), or None."""
+    if app.notice_over(today):
+        return None
+    return _("The public notice runs until %(day)s: approve after it ends.") % {
+        "day": long_date(app.notice_ends) if app.notice_ends else "—"
+    }
 
 
 @transaction.atomic
@@ -268,11 +287,9 @@ def relief_approve(
     amount = _positive(amount_approved, "amount_approved")
     app = _lock(application, S.ON_NOTICE)
     _four_eyes(actor, app, approving=True)
-    if not app.notice_over(today):
-        raise ValidationError(
-            _("The public notice runs until %(day)s: approve after it ends.")
-            % {"day": app.notice_ends}
-        )
+    wait = approval_wait(app, today)
+    if wait:
+        raise ValidationError(wait)
     if amount > app.amount_requested:
         raise ValidationError(
             {"amount_approved": _("The approved amount cannot exceed the amount requested.")}

@@ -22,6 +22,7 @@ from ..models import (
     FileStatus,
     HardshipFile,
 )
+from ..steps import file_progress
 from .common import ORG, _members, _scoped
 
 # --- Hardship files ------------------------------------------------------------------------
@@ -141,16 +142,25 @@ def file_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _file_actions(user, hf: HardshipFile) -> dict:
+    """The steps this user can take now, each checked against the rule the service refuses
+    with (services.file_status_problem)."""
     org = hf.organisation
+
+    def possible(to_status: str) -> bool:
+        return services.file_status_problem(hf, to_status) is None
+
+    approver = hf.status == FileStatus.SUBMITTED and access.can(user, "relief.approve", org)
     return {
         "edit": hf.status != FileStatus.CLOSED and access.can(user, "relief.draft", org),
-        "submit": hf.status == FileStatus.DRAFT and access.can(user, "relief.submit", org),
+        "submit": possible(FileStatus.SUBMITTED) and access.can(user, "relief.submit", org),
         # Approving a file is an approver's decision; union staff review (architecture.md).
-        "approve": hf.status == FileStatus.SUBMITTED and access.can(user, "relief.approve", org),
-        "close": hf.status == FileStatus.APPROVED
-        and access.can(user, "relief.submit", org)
-        or hf.status == FileStatus.APPROVED
-        and access.can(user, "relief.review", org),
+        "approve": approver and possible(FileStatus.APPROVED),
+        # An approver of a file that would be refused is told why instead of a button.
+        "approve_problem": services.file_status_problem(hf, FileStatus.APPROVED)
+        if approver
+        else None,
+        "close": possible(FileStatus.CLOSED)
+        and (access.can(user, "relief.submit", org) or access.can(user, "relief.review", org)),
     }
 
 
@@ -163,6 +173,7 @@ def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "welfare/file_detail.html",
         {
             "file": hf,
+            "progress": file_progress(hf),
             "actions": _file_actions(request.user, hf),
             "applications": hf.applications.all(),
             "household": hf.household.all(),
@@ -179,8 +190,11 @@ def file_status(request: HttpRequest, pk: int) -> HttpResponse:
     actions = _file_actions(request.user, hf)
     needed = {"submitted": "submit", "approved": "approve", "closed": "close"}.get(to)
     if needed is None or not actions[needed]:
-        if needed is None:
-            messages.error(request, _("This file cannot move to that status."))
+        # An approver refused by the file's state is told why; anyone else may not.
+        problem = _("This file cannot move to that status.") if needed is None else None
+        problem = problem or (actions["approve_problem"] if needed == "approve" else None)
+        if problem:
+            messages.error(request, problem)
             return redirect(hf)
         raise PermissionDenied
     try:

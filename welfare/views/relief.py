@@ -22,6 +22,7 @@ from ..models import (
     ReliefApplication,
     ReliefProof,
 )
+from ..steps import relief_progress
 from .common import ORG, S, _campaigns, _members, _period, _scoped, _xlsx
 
 # --- Relief applications -------------------------------------------------------------------
@@ -141,22 +142,26 @@ def relief_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _actions(user, app: ReliefApplication) -> dict:
+    """The actions this user can take now; each asks the rule its service refuses with, so
+    the page never offers a form that would be turned down."""
     org = app.organisation
-    not_submitter = app.submitted_by_id != user.pk
+    may_decide = services.four_eyes_problem(user, app, approving=False) is None
+    may_approve = services.four_eyes_problem(user, app, approving=True) is None
     review = access.can(user, "relief.review", org)
     approve = access.can(user, "relief.approve", org)
+    approver = app.status == S.ON_NOTICE and approve and may_approve
+    # An approver during the notice is told when approval becomes possible instead of a form.
+    approve_wait = services.approval_wait(app) if approver else None
     return {
         "edit": app.status == S.DRAFT and access.can(user, "relief.draft", org),
         "submit": app.status == S.DRAFT and access.can(user, "relief.submit", org),
-        "review": app.status == S.SUBMITTED and review and not_submitter,
-        "notice": app.status == S.REVIEWED and (review or approve) and not_submitter,
-        "approve": app.status == S.ON_NOTICE
-        and approve
-        and not_submitter
-        and app.reviewed_by_id != user.pk,
+        "review": app.status == S.SUBMITTED and review and may_decide,
+        "notice": app.status == S.REVIEWED and (review or approve) and may_decide,
+        "approve": approver and not approve_wait,
+        "approve_wait": approve_wait,
         "reject": app.status in (S.SUBMITTED, S.REVIEWED, S.ON_NOTICE)
         and (review or approve)
-        and not_submitter,
+        and may_decide,
         "pay": app.status == S.APPROVED and approve,
         "proof": app.status not in (S.REJECTED, S.PAID) and access.can(user, "relief.draft", org),
     }
@@ -172,16 +177,16 @@ def relief_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_detail(request, app, **forms) -> HttpResponse:
     actions = _actions(request.user, app)
     checks = None
-    if actions["approve"] or actions["review"] or actions["notice"]:
+    if actions["approve"] or actions["approve_wait"] or actions["review"] or actions["notice"]:
         checks = services.relief_checks(actor=request.user, application=app)
     context = {
         "app": app,
+        "progress": relief_progress(app),
         "actions": actions,
         "checks": checks,
         "decisions": app.decisions.select_related("actor"),
         "proofs": app.proofs.all(),
         "payment": getattr(app, "payment", None) if app.status in (S.APPROVED, S.PAID) else None,
-        "notice_over": app.notice_over(),
         "submit_form": forms.get("submit_form") or f.SubmitForm(),
         "review_form": forms.get("review_form") or f.ReviewForm(),
         "approve_form": forms.get("approve_form")

@@ -19,6 +19,7 @@ from .. import services
 from ..forms import ReportForm, ReviewForm, reason_name
 from ..models import QuarterlyReport
 from ..roles import RS, _report, can_review, is_filer
+from ..steps import report_progress
 
 # --- The report -------------------------------------------------------------------------------
 
@@ -102,6 +103,7 @@ def _render_report(request, report, form=None, review_form=None, status=200) -> 
     context = {
         "report": report,
         "period": report.period,
+        "progress": report_progress(report),
         "actions": actions,
         "form": form,
         "sections": sections,

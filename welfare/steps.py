@@ -1,0 +1,91 @@
+"""Where a welfare case is, who acts next and by when: the step indicator's data
+(unionportal/core/steps.py) computed from the relief and hardship-file statuses.
+
+Who acts next comes from the case's own organisation and the capability its next step needs
+(members.access.acting_role); a gate such as the public notice comes from the same rule the
+service refuses with (services.approval_wait)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from members import access
+from members.models import Organisation
+from unionportal.core.steps import Actor, Deadline, Progress, State, linear, long_date
+
+from .models import FileStatus, HardshipFile, ReliefApplication, ReliefStatus
+from .services import approval_wait
+
+S = ReliefStatus
+
+RELIEF_STEPS = (
+    gettext_lazy("Submission"),
+    gettext_lazy("Review"),
+    gettext_lazy("Public notice"),
+    gettext_lazy("Approval"),
+    gettext_lazy("Payment"),
+)
+FILE_STEPS = (
+    gettext_lazy("Opening the file"),
+    gettext_lazy("Approval"),
+    gettext_lazy("Support and reviews"),
+    gettext_lazy("Closing the file"),
+)
+
+
+def _who(organisation: Organisation, capability: str, *, with_role: bool = False) -> str:
+    found = access.acting_role(organisation, capability)
+    if found is None:
+        return _("the union above")
+    return access.acting_text(found[0], found[1] if with_role else None)
+
+
+def relief_progress(app: ReliefApplication, today: date | None = None) -> Progress:
+    today = today or timezone.localdate()
+    org = app.organisation
+    if app.status == S.DRAFT:
+        submitter = _who(org, "relief.submit", with_role=True)
+        return Progress(linear(RELIEF_STEPS, 0), Actor(submitter, _("submit"), draft=True))
+    if app.status == S.SUBMITTED:
+        return Progress(linear(RELIEF_STEPS, 1), Actor(_who(org, "relief.review"), _("review")))
+    if app.status == S.REVIEWED:
+        reviewer = _who(org, "relief.review")
+        return Progress(linear(RELIEF_STEPS, 2), Actor(reviewer, _("start the public notice")))
+    if app.status == S.ON_NOTICE:
+        approver = _who(org, "relief.approve")
+        notice = Deadline(_("Public notice until"), app.notice_ends) if app.notice_ends else None
+        if approval_wait(app, today):
+            until = _("until %(day)s") % {"day": long_date(app.notice_ends)}
+            steps = linear(RELIEF_STEPS, 2, notes={2: until})
+            return Progress(steps, Actor(approver, _("approve"), from_day=app.notice_ends), notice)
+        return Progress(linear(RELIEF_STEPS, 3), Actor(approver, _("approve")), notice)
+    if app.status == S.APPROVED:
+        return Progress(linear(RELIEF_STEPS, 4), Actor(_who(org, "relief.approve"), _("pay out")))
+    if app.status == S.PAID:
+        return Progress(linear(RELIEF_STEPS, len(RELIEF_STEPS)))
+    # Rejected: at the review, or (once reviewed) at the notice and approval stage.
+    at = 2 if app.reviewed_by_id else 1
+    return Progress(linear(RELIEF_STEPS, at, stopped=State.REJECTED))
+
+
+def file_progress(hf: HardshipFile, today: date | None = None) -> Progress:
+    today = today or timezone.localdate()
+    org = hf.organisation
+    if hf.status == FileStatus.DRAFT:
+        submitter = _who(org, "relief.submit", with_role=True)
+        return Progress(linear(FILE_STEPS, 0), Actor(submitter, _("submit"), draft=True))
+    if hf.status == FileStatus.SUBMITTED:
+        return Progress(linear(FILE_STEPS, 1), Actor(_who(org, "relief.approve"), _("approve")))
+    if hf.status == FileStatus.APPROVED:
+        due = hf.review_due
+        deadline = Deadline(_("Next review due"), due, overdue=due < today) if due else None
+        actor = None
+        if due and due <= today:
+            actor = Actor(_who(org, "relief.draft"), _("review the file"))
+        return Progress(linear(FILE_STEPS, 2), actor, deadline)
+    closed = {3: long_date(hf.closed_on)} if hf.closed_on else None
+    return Progress(linear(FILE_STEPS, len(FILE_STEPS), notes=closed))
