@@ -252,6 +252,8 @@ UNION_B_OBJECTS = {
     "members:card_replace": union_b_card,
     "members:dues_member": _union_b_member,
     "members:dues_member_pay": _union_b_member,
+    "members:dues_member_pay_ahead": _union_b_member,
+    "members:expulsion_acknowledge": lambda city, chair_b: _union_b_expulsion(city),
     "members:dues_wage_base_set": _union_b_member,
     "members:fund_detail": _union_b_fund,
     "members:remittance_rule_edit": _union_b_rule,
@@ -352,6 +354,22 @@ def test_every_url_with_an_argument_is_in_the_isolation_list():
     with_args = {name for name, p in all_patterns() if p.pattern.converters}
     missing = with_args - set(UNION_B_OBJECTS)
     assert not missing, f"add these to UNION_B_OBJECTS: {sorted(missing)}"
+
+
+def _union_b_expulsion(city) -> int:
+    """An expulsion in union B, filed with county B."""
+    from members import services
+    from members.models import MemberStatusChange
+
+    member = MemberFactory(organisation=city.union_b)
+    services.member_change_status(
+        actor=None,
+        member=member,
+        to_status="expelled",
+        reason="判决",
+        category="criminal_penalty",
+    )
+    return MemberStatusChange.objects.get(member=member, to_status="expelled").pk
 
 
 def welfare_models():
