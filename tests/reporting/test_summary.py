@@ -12,6 +12,7 @@ from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as t
 from openpyxl import load_workbook
 
@@ -213,7 +214,7 @@ def test_one_row_per_union_shows_the_figures_of_record_and_sums_them(quarter, ci
     assert by_name[city.union_a.name][members] == 42 == services.report_values(report_a)["members"]
     assert by_name[city.union_b.name][members] == services.report_values(report_b)["members"]
     assert by_name[city.union_a.name][1] == ReportStatus.ACCEPTED.label
-    assert by_name[city.union_a.name][3].date() == report_a.reviewed_at.date()
+    assert by_name[city.union_a.name][3].date() == timezone.localtime(report_a.reviewed_at).date()
     # a draft shows its status only
     assert by_name[city.county_b.name][1] == ReportStatus.DRAFT.label
     assert all(v is None for v in by_name[city.county_b.name][2:])
@@ -412,3 +413,17 @@ def test_the_command_writes_the_workbook_and_audits_it(quarter, city, tmp_path, 
 def test_the_command_refuses_bad_arguments(quarter, city, tmp_path, period, scope, message):
     with pytest.raises(CommandError, match=message):
         call_command("export_summary", period=period, scope=scope, out=str(tmp_path / "x.xlsx"))
+
+
+def test_the_kpi_sheet_speaks_chinese(quarter, city):
+    """Every header of the KPI sheet is translated (issue 13 item 15: five were English)."""
+    import re
+
+    from django.utils import translation
+
+    summary.ensure_snapshots(quarter)
+    with translation.override("zh-hans"):
+        _, wb = _workbook(quarter, city.city)
+        headers = [c.value for c in wb[t("KPI summary")][1]]
+    assert "应建会单位数" in headers and "有效服务卡" in headers
+    assert not [h for h in headers if re.search(r"[A-Za-z]{3,}", h)], headers

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from members.models import Organisation
 
@@ -20,7 +19,6 @@ CHUNK = 2_000
 COUNTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 # The numerator and denominator of each KPI, as the summary names them (domain.md C).
-_l = gettext_lazy
 
 
 def _money(value) -> Decimal:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from members.models import Organisation
 from unionportal.core.excel import (
@@ -17,21 +18,30 @@ from unionportal.core.excel import (
 
 from ..indicators import KPIS
 from ..models import SNAPSHOT_MONEY, ReportPeriod, StatSnapshot
-from .common import _l, _money, snapshot_month
+from .common import _money, snapshot_month
 
 KPI_PARTS = {
-    "establishment_rate": (_l("Grassroots unions"), _l("Employers that should have a union")),
-    "membership_rate": (_l("Members"), _l("Employees")),
-    "migrant_membership_rate": (_l("Migrant members"), _l("Migrant employees")),
-    "card_activation_rate": (_l("Cards activated"), _l("Valid cards")),
-    "dues_collection_rate": (_l("Dues collected"), _l("Dues due")),
-    "motion_answer_rate": (
-        _l("Motions answered (year to date)"),
-        _l("Motions filed (year to date)"),
+    "establishment_rate": (
+        gettext_lazy("Grassroots unions"),
+        gettext_lazy("Employers that should have a union"),
     ),
-    "motion_satisfaction_rate": (_l("Satisfied or basically satisfied"), _l("Verdicts given")),
+    "membership_rate": (gettext_lazy("Members"), gettext_lazy("Employees")),
+    "migrant_membership_rate": (gettext_lazy("Migrant members"), gettext_lazy("Migrant employees")),
+    "card_activation_rate": (gettext_lazy("Cards activated"), gettext_lazy("Valid cards")),
+    "dues_collection_rate": (gettext_lazy("Dues collected"), gettext_lazy("Dues due")),
+    "motion_answer_rate": (
+        gettext_lazy("Motions answered (year to date)"),
+        gettext_lazy("Motions filed (year to date)"),
+    ),
+    "motion_satisfaction_rate": (
+        gettext_lazy("Satisfied or basically satisfied"),
+        gettext_lazy("Verdicts given"),
+    ),
 }
 
+
+# (Spelled gettext_lazy, not an alias: makemessages finds only the names it knows, and an
+# alias let these headers reach the workbook in English.)
 
 # --- Sheet 1: KPI summary ---------------------------------------------------------------------
 
