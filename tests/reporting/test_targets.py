@@ -13,7 +13,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_defaults_are_seeded():
-    assert current_targets() == {"establishment_rate": 90, "membership_rate": 90}
+    # the seed's targets: establishment and membership 90%, card activation 50%
+    assert current_targets() == {
+        "establishment_rate": 90,
+        "membership_rate": 90,
+        "card_activation_rate": 50,
+    }
 
 
 @pytest.mark.parametrize(
@@ -40,7 +45,7 @@ def test_admin_adds_a_target_that_applies_from_its_day(as_user, admin_user):
     )
     assert response.status_code == 302
     assert current_targets(date(2026, 6, 1))["card_activation_rate"] == 85
-    assert "card_activation_rate" not in current_targets(date(2025, 6, 1))
+    assert current_targets(date(2025, 6, 1))["card_activation_rate"] == 50  # the default
     assert LogEntry.objects.filter(additional_data__event="rules.kpi_target").exists()
     page = client.get(reverse("kpi_targets")).content.decode()
     assert "85" in page
@@ -56,4 +61,4 @@ def test_bad_input_is_refused_on_the_form(as_user, admin_user):
     ):
         response = client.post(reverse("kpi_target_create"), data)
         assert response.status_code == 200, data
-    assert KpiTarget.objects.count() == 2
+    assert KpiTarget.objects.count() == 3
