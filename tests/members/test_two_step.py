@@ -415,3 +415,19 @@ def test_the_own_two_step_page_makes_new_recovery_codes(enforced, staff_user, pa
         StaticToken.objects.filter(device__user=staff_user).values_list("token", flat=True)
     )
     assert not tokens & set(old_codes)
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_demo_accounts_are_pre_enrolled_with_the_published_secret_only_under_debug(
+    settings, debug, admin_user, chair_a
+):
+    from members import demo
+
+    settings.DEBUG = debug
+    assert demo.seed_two_step([admin_user, chair_a]) == (1 if debug else 0)
+    device = TOTPDevice.objects.filter(user=admin_user).first()
+    if debug:
+        assert devices.secret_of(device) == devices.DEMO_SECRET
+        assert not TOTPDevice.objects.filter(user=chair_a).exists()
+    else:
+        assert device is None
