@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core import checks
 
 from .. import access
 from ..models import RoleName
@@ -31,3 +32,20 @@ def required(user) -> bool:
         return True
     wanted = roles_requiring_mfa()
     return any(role.role in wanted for role in access.roles_of(user))
+
+
+@checks.register(checks.Tags.security)
+def check_extra_roles(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """A misspelt role in MFA_EXTRA_ROLES would leave those accounts without the second step."""
+    unknown = [n for n in settings.MFA_EXTRA_ROLES if n and n not in RoleName.values]
+    return (
+        [
+            checks.Error(
+                f"MFA_EXTRA_ROLES names unknown roles: {', '.join(unknown)}",
+                hint=f"Known roles: {', '.join(RoleName.values)}.",
+                id="members.E001",
+            )
+        ]
+        if unknown
+        else []
+    )

@@ -428,6 +428,15 @@ def test_demo_accounts_are_pre_enrolled_with_the_published_secret_only_under_deb
     device = TOTPDevice.objects.filter(user=admin_user).first()
     if debug:
         assert devices.secret_of(device) == devices.DEMO_SECRET
+        grouped = " ".join(re.findall("....", devices.DEMO_SECRET))
+        assert grouped in (ROOT / "README.md").read_text()  # the published key
         assert not TOTPDevice.objects.filter(user=chair_a).exists()
     else:
         assert device is None
+
+
+def test_a_misspelt_extra_role_fails_the_system_check(settings):
+    settings.MFA_EXTRA_ROLES = ["union_staf"]
+    assert [e.id for e in policy.check_extra_roles()] == ["members.E001"]
+    settings.MFA_EXTRA_ROLES = ["union_staff", ""]
+    assert policy.check_extra_roles() == []
