@@ -11,6 +11,7 @@ class MembersConfig(AppConfig):
 
         # tasks: registered now, so services can enqueue them by name (without importing them)
         from . import signals, tasks, todo  # noqa: F401
+        from .mfa import policy  # noqa: F401  (its system check)
         from .models import Organisation, Role, User
 
         auditlog.register(Organisation, exclude_fields=["path", "depth", "numchild", "version"])

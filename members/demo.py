@@ -259,6 +259,9 @@ DEMO_USERS = [
 
 @transaction.atomic
 def seed_users(made: dict[str, Organisation]) -> list[User]:
+    """The demo accounts, with the published password. With DEBUG off (seed_demo only runs
+    so when told to) every demo account still on that password must change it at its first
+    login (security.md B4)."""
     users = []
     for username, full_name, where, role in DEMO_USERS:
         org = made[where]
@@ -266,10 +269,30 @@ def seed_users(made: dict[str, Organisation]) -> list[User]:
         if user is None:
             user = User(username=username, full_name=full_name, organisation=org)
             user.set_password(settings.DEMO_PASSWORD)
+            user.must_change_password = not settings.DEBUG
             user.save()
+        elif not settings.DEBUG and not user.must_change_password:
+            if user.check_password(settings.DEMO_PASSWORD):
+                user.must_change_password = True
+                user.save(update_fields=["must_change_password"])
         if not Role.objects.filter(user=user, organisation=org, role=role).exists():
             Role.objects.create(
                 user=user, organisation=org, role=role, active_from=date(2024, 1, 1)
             )
         users.append(user)
     return users
+
+
+def seed_two_step(users: list[User]) -> int:
+    """With DEBUG on, enrol the demo accounts that need two-step login with the published
+    demo secret (README "Two-step login"), so MFA_ENFORCED=true can be tried at once. With
+    DEBUG off they enrol their own phones at the first login."""
+    if not settings.DEBUG:
+        return 0
+    from .mfa import devices, policy
+
+    enrolled = 0
+    for user in users:
+        if any(r.role in policy.MFA_ROLES for r in user.roles.all()):
+            enrolled += devices.enrol_demo(user)
+    return enrolled

@@ -36,6 +36,11 @@ urlpatterns = [
         name="account_reset_password",
     ),
     path(
+        "system/accounts/<int:pk>/reset-two-step/",
+        accounts.account_reset_two_step,
+        name="account_reset_two_step",
+    ),
+    path(
         "system/accounts/<int:pk>/deactivate/",
         accounts.account_set_active,
         {"active": False},

@@ -12,6 +12,8 @@ os.environ.setdefault("READ_DOT_ENV_FILE", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # Playwright's sync API runs an event loop in the test thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Two-step login is off for the suite's many logins; its own tests turn it on.
+os.environ.setdefault("MFA_ENFORCED", "false")
 
 from unionportal.settings import *  # noqa: E402,F403
 from unionportal.settings import STORAGES  # noqa: E402

@@ -230,6 +230,7 @@ UNION_B_OBJECTS = {
     "members:account_update": lambda city, chair_b: chair_b.pk,
     "members:role_grant": lambda city, chair_b: chair_b.pk,
     "members:account_reset_password": lambda city, chair_b: chair_b.pk,
+    "members:account_reset_two_step": lambda city, chair_b: chair_b.pk,
     "members:account_deactivate": lambda city, chair_b: chair_b.pk,
     "members:account_activate": lambda city, chair_b: chair_b.pk,
     "members:role_end": lambda city, chair_b: chair_b.roles.get().pk,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from members import access
+from members.mfa import policy as mfa_policy
 
 
 def portal(request) -> dict:
@@ -12,6 +13,7 @@ def portal(request) -> dict:
     role = access.primary_role(user)
     return {
         "current_role": role,
+        "two_step_required": mfa_policy.required(user),
         "can": {cap.replace(".", "_"): access.can(user, cap) for cap in access.CAPABILITIES},
         # the bell in the top bar: one COUNT, of reminders about reports still in scope
         "unread_notifications": access.scope(

@@ -31,3 +31,39 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
             "letters, digits and symbols; no union words such as 'gonghui'."
         ),
     )
+
+
+class TwoStepCodeForm(forms.Form):
+    """The second step of the login: a code from the app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Verification code or recovery code"),
+        max_length=32,
+        help_text=_(
+            "The 6-digit code your authenticator app shows now, or one of your recovery codes."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}
+        ),
+    )
+    remember = forms.BooleanField(required=False)
+
+    def __init__(self, *args, remember_hours: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        if remember_hours:
+            self.fields["remember"].label = _(
+                "Do not ask for a code on this browser for %(hours)d hours"
+            ) % {"hours": remember_hours}
+        else:
+            del self.fields["remember"]
+
+
+class TwoStepEnrolForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=10,
+        help_text=_("The 6-digit code the app shows after you have added the account."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "numeric"}
+        ),
+    )

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "django_filters",
     "treebeard",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "auditlog",
     "csp",
     "django_htmx",
@@ -75,8 +78,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "unionportal.core.middleware.SessionLifetimeMiddleware",
+    # the second step of the login before the forced password change (members.mfa)
+    "members.mfa.middleware.TwoStepRequiredMiddleware",
     "unionportal.core.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -159,6 +165,23 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 # The IP-wide limit that joins the username lockout (security.md Decisions).
 LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=30)
 LOGIN_IP_FAILURE_WINDOW = timedelta(minutes=15)
+# Wrong codes of the second step count as failed logins too; their value is not logged.
+AXES_SENSITIVE_PARAMETERS = ["code"]
+
+# Two-step login (security.md B5, members.mfa): TOTP codes from an authenticator app and
+# recovery codes, for federation accounts, those who may export full resident IDs or approve
+# relief, and operators. On in production; off with DEBUG so the embedded demo logs in with
+# the password alone.
+MFA_ENFORCED = env.bool("MFA_ENFORCED", default=not DEBUG)
+# More roles that need it, comma-separated: union_staff for county and union staff; at 等保
+# level 3 every role (union_staff,branch_chair,branch_officer).
+MFA_EXTRA_ROLES = env.list("MFA_EXTRA_ROLES", default=[])
+# How long "do not ask on this browser" lasts, in hours: at most 12, 0 turns it off.
+MFA_REMEMBER_HOURS = env.int("MFA_REMEMBER_HOURS", default=12)
+if not 0 <= MFA_REMEMBER_HOURS <= 12:
+    raise ImproperlyConfigured("MFA_REMEMBER_HOURS must be between 0 and 12.")
+# The name the authenticator app shows beside the account.
+OTP_TOTP_ISSUER = "工会工作门户"
 
 # --- Sessions (security.md C) ---------------------------------------------------------------
 SESSION_COOKIE_AGE = 30 * 60  # idle timeout: renewed on every request

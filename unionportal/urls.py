@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import mfa_views, views
 from .reporting.views import dashboard as reporting_views
 from .reporting.views import summary as views_summary
 from .reporting.views import targets as views_targets
@@ -17,6 +17,9 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/two-step/", mfa_views.two_step, name="mfa_settings"),
+    path("accounts/two-step/enrol/", mfa_views.enrol, name="mfa_enrol"),
+    path("accounts/two-step/verify/", mfa_views.verify, name="mfa_verify"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("system/audit/", views.audit_log, name="audit_log"),
     path("system/logins/", views.login_log, name="login_log"),

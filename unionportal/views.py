@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -23,8 +23,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
+from django_otp import login as otp_login
 
 from members import access, services
+from members.mfa import devices as mfa_devices
+from members.mfa import pending as mfa_pending
+from members.mfa import policy as mfa_policy
+from members.mfa import remember as mfa_remember
 
 from .core.middleware import LOGIN_AT
 from .core.models import JobRun
@@ -57,8 +62,19 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
+        user = form.get_user()
+        device = None
+        if mfa_policy.required(user) and mfa_devices.has_device(user):
+            # The second step, unless this browser is remembered for the account's device:
+            # the password alone does not log in (members.mfa.pending).
+            device = mfa_remember.remembered_device(self.request, user)
+            if device is None:
+                mfa_pending.start(self.request, user, self.get_success_url())
+                return redirect("mfa_verify")
         response = super().form_valid(form)
         self.request.session[LOGIN_AT] = time.time()
+        if device is not None:
+            otp_login(self.request, device)
         return response
 
 

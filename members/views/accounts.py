@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import access, services
 from ..forms import AccountForm, RoleGrantForm
+from ..mfa import devices as mfa_devices
 from ..models import Role, User
 from .common import apply_service_errors
 
@@ -99,6 +100,8 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "current_roles": [r for r in roles if r.pk in current],
             "past_roles": [r for r in roles if r.pk not in current],
             "grant_form": RoleGrantForm(user=request.user),
+            "two_step_device": mfa_devices.app_device(account),
+            "may_reset_two_step": mfa_devices.may_reset(request.user, account),
         },
     )
 
@@ -177,4 +180,19 @@ def account_set_active(request: HttpRequest, pk: int, active: bool) -> HttpRespo
             if active
             else _("The account has been deactivated and its sessions ended."),
         )
+    return redirect(account)
+
+
+@login_required
+@require_POST
+def account_reset_two_step(request: HttpRequest, pk: int) -> HttpResponse:
+    """A lost phone: remove the account's authenticator app and recovery codes (audited);
+    the officer sets two-step login up again at the next login."""
+    account = _account(request, pk)
+    if mfa_devices.reset(actor=request.user, account=account):
+        messages.success(
+            request, _("Two-step login has been reset; it is set up again at the next login.")
+        )
+    else:
+        messages.info(request, _("This account had no two-step login to reset."))
     return redirect(account)

@@ -35,9 +35,12 @@ class SessionLifetimeMiddleware:
 
 
 class PasswordChangeRequiredMiddleware:
-    """An account with a one-time (or expired) password can only change it or log out."""
+    """An account with a one-time (or expired) password can only change it or log out.
+
+    The second step of the login (members.mfa) comes first: its pages stay reachable."""
 
     EXEMPT_PREFIXES = ("/static/", "/i18n/", "/healthz")
+    ALLOWED_URL_NAMES = ("password_change", "logout", "mfa_enrol", "mfa_verify")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -45,7 +48,7 @@ class PasswordChangeRequiredMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and self._must_change(user):
-            allowed = {reverse("password_change"), reverse("logout")}
+            allowed = {reverse(name) for name in self.ALLOWED_URL_NAMES}
             if request.path not in allowed and not request.path.startswith(self.EXEMPT_PREFIXES):
                 return redirect("password_change")
         return self.get_response(request)

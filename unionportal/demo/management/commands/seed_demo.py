@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from competitions import demo as competitions_demo
 from congress import demo as congress_demo
 from members import demo, demo_people
+from members.mfa import devices
 from unionportal.reporting import demo as reporting_demo
 from welfare import demo as welfare_demo
 
@@ -12,9 +13,27 @@ from welfare import demo as welfare_demo
 class Command(BaseCommand):
     help = "Load the demo city (idempotent: running it twice changes nothing)."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--allow-demo-passwords",
+            action="store_true",
+            help=(
+                "Seed even with DEBUG off (a test or staging database): the demo accounts get "
+                "the published password and must change it at their first login."
+            ),
+        )
+
     def handle(self, *args, **options) -> None:
+        # security.md B4: no account with a published password on a production system.
+        if not settings.DEBUG and not options["allow_demo_passwords"]:
+            raise CommandError(
+                "DEBUG is off: seed_demo would create accounts such as 'admin' with the "
+                "published demo password. Use createsuperuser for a real system, or pass "
+                "--allow-demo-passwords for a test or staging database."
+            )
         made = demo.seed_organisations()
         users = demo.seed_users(made)
+        two_step = demo.seed_two_step(users)
         members = demo_people.seed_members(timezone.localdate())
         cards = demo_people.seed_cards(timezone.localdate())
         transfers = demo_people.seed_transfers(made)
@@ -35,8 +54,15 @@ class Command(BaseCommand):
             self.stdout.write(f"{label}: {seed(timezone.localdate())} rows added")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
+        if not settings.DEBUG:
+            self.stdout.write("  (DEBUG is off: each must change the password at its first login)")
         for user in users:
             role = user.roles.first()
             self.stdout.write(
                 f"  {user.username:<8} {role.organisation.name} · {role.get_role_display()}"
+            )
+        if two_step:
+            self.stdout.write(
+                f"Two-step login: {two_step} demo accounts enrolled with the demo key "
+                f"{devices.DEMO_SECRET} (it is asked only when MFA_ENFORCED=true)"
             )
