@@ -7,7 +7,12 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-" + "x" * 40)
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", "tests-only-field-key")
-os.environ.setdefault("DEBUG", "false")
+# Production's settings whatever the shell says: the Makefile exports DEBUG=true for `make run`
+# (so `make test` had it too), and the settings derived from DEBUG (SECURE: the __Host- cookies,
+# the Secure flags) would then be a developer's. pytest-django turns DEBUG off while the tests
+# run anyway; this keeps what follows from it consistent. Tests of other values override them.
+os.environ["DEBUG"] = "false"
+os.environ.pop("SECURE", None)
 os.environ.setdefault("READ_DOT_ENV_FILE", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # Playwright's sync API runs an event loop in the test thread.
