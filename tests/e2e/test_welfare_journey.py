@@ -2,12 +2,10 @@
 on public notice, federation staff approve it after the notice and record the payment, and
 the chair sees it paid."""
 
-import importlib
 import re
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
@@ -22,7 +20,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_a_relief_application_from_request_to_payment(
     live_server, browser: Browser, city, chair_a, county_user, staff_user, password
 ):
-    importlib.import_module("welfare.migrations.0002_rule_defaults").seed(apps, None)
     member = MemberFactory(organisation=city.union_a, name="周困难")
     base = live_server.url
 
