@@ -12,6 +12,7 @@ from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as t
 from openpyxl import load_workbook
 
@@ -213,7 +214,9 @@ def test_one_row_per_union_shows_the_figures_of_record_and_sums_them(quarter, ci
     assert by_name[city.union_a.name][members] == 42 == services.report_values(report_a)["members"]
     assert by_name[city.union_b.name][members] == services.report_values(report_b)["members"]
     assert by_name[city.union_a.name][1] == ReportStatus.ACCEPTED.label
-    assert by_name[city.union_a.name][3].date() == report_a.reviewed_at.date()
+    # the sheet gives the day in Asia/Shanghai
+    accepted_on = timezone.localtime(report_a.reviewed_at).date()
+    assert by_name[city.union_a.name][3].date() == accepted_on
     # a draft shows its status only
     assert by_name[city.county_b.name][1] == ReportStatus.DRAFT.label
     assert all(v is None for v in by_name[city.county_b.name][2:])
