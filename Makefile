@@ -66,7 +66,7 @@ check-deploy: install
 	  ALLOWED_HOSTS=portal.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) var db.sqlite3
+	rm -rf $(VENV) var db.sqlite3 db.sqlite3-wal db.sqlite3-shm
 
 # Benchmarks (performance.md): not tests. The data sets live in their own PostgreSQL
 # databases and are built once; `bench` compares the full set with the smoke set.

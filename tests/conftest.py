@@ -18,6 +18,7 @@ from django.test import Client
 from members.models import FederationLevel, Organisation, OrgKind, RoleName, User
 
 from .factories import PASSWORD, OrganisationFactory, RoleFactory, UserFactory
+from .plugin_strict import transactional
 
 # --- The city ------------------------------------------------------------------------------
 
@@ -132,6 +133,32 @@ def password() -> str:
     return PASSWORD
 
 
+# --- The test database ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The test database, with the migrations' rows kept where every connection finds them.
+
+    Serialized rollback (below) reloads the rows Django serialized when it created the
+    database, which it keeps on that connection object. Once Playwright's sync API has started,
+    the browser journeys run in a context of their own, where Django opens another connection
+    object (connections are context-local), without them: the journeys would find the honour
+    kinds and rule tables gone after the first flush. Keep them on the backend's class too.
+    """
+    from django.db import connections
+
+    classes = []
+    for conn in connections.all(initialized_only=True):
+        contents = conn.__dict__.get("_test_serialized_contents")
+        if contents is not None:
+            type(conn)._test_serialized_contents = contents
+            classes.append(type(conn))
+    yield
+    for cls in classes:
+        del cls._test_serialized_contents
+
+
 # --- Browser journeys ----------------------------------------------------------------------
 
 
@@ -161,6 +188,15 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "db" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("django_db"):
             item.add_marker(pytest.mark.django_db)
+    # A transactional test (browser journeys, concurrency, the worker) ends by flushing every
+    # table, the rows the data migrations seeded included (honour kinds, rule tables, KPI
+    # targets): the next transactional test would miss them. Serialized rollback puts them back
+    # before each one, whatever ran before it (Django's answer for migrations' data).
+    for item in items:
+        if transactional(item):
+            marker = item.get_closest_marker("django_db")
+            kwargs = {**(marker.kwargs if marker else {}), "transaction": True}
+            item.add_marker(pytest.mark.django_db(**kwargs, serialized_rollback=True), append=False)
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not os.path.exists(chromium):
         skip = pytest.mark.skip(reason=f"no chromium at {chromium} (CI installs Debian's)")

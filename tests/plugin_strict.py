@@ -56,7 +56,7 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-def _transactional(item) -> bool:
+def transactional(item) -> bool:
     marker = item.get_closest_marker("django_db")
     if marker is not None and (
         marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
@@ -71,4 +71,4 @@ def pytest_collection_modifyitems(config, items):
     """Transactional tests (browser journeys, concurrency, the worker) flush every table when
     they end, seeded rule defaults included: run them after all the others, as Django's own
     runner does, whatever order other plugins left."""
-    items.sort(key=_transactional)
+    items.sort(key=transactional)

@@ -1,5 +1,12 @@
 import re
+import threading
+import time
 from pathlib import Path
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection, connections, transaction
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,3 +50,49 @@ def test_a_visibility_timeout_not_above_the_time_limit_is_refused():
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert accepted.returncode == 0, accepted.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_a_transaction_that_read_still_writes_beside_another_writer():
+    """The embedded default with several people at once (settings: WAL, IMMEDIATE, timeout):
+    a request that has read and then writes while another writes waits its turn, where a
+    deferred transaction fails at once with "database is locked"."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the embedded default's SQLite locking")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+    has_read = threading.Event()
+    errors: list[Exception] = []
+
+    def session(key: str) -> Session:
+        return Session(session_key=key, session_data="", expire_date=timezone.now())
+
+    def reads_then_writes():
+        try:
+            with transaction.atomic():
+                Session.objects.count()
+                has_read.set()
+                time.sleep(0.5)  # the other one writes meanwhile
+                session("a" * 32).save()
+        except Exception as exc:  # pragma: no cover - shown in the assertion
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def writes():
+        try:
+            has_read.wait(timeout=10)
+            session("b" * 32).save()
+        except Exception as exc:  # pragma: no cover - shown in the assertion
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=reads_then_writes), threading.Thread(target=writes)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert Session.objects.filter(session_key__in=["a" * 32, "b" * 32]).count() == 2

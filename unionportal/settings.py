@@ -122,6 +122,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections: performance.md measured 70 against 41 req/s without them.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves several people at once (runserver is threaded), each
+    # request in one transaction (ATOMIC_REQUESTS). A deferred transaction that has read cannot
+    # start writing while another writes, and SQLite answers "database is locked" at once,
+    # whatever the timeout: a login reads the account before it writes the session. So every
+    # transaction takes the write lock when it begins (IMMEDIATE) and waits up to 30 s for it;
+    # WAL lets reads outside a transaction, and the commit, go on beside the writer.
+    # scripts/concurrency_smoke.py (five users logging in, browsing and saving at once, .ci/run)
+    # measured 12 of 72 requests failing with the timeout alone, WAL or not, and none of 240
+    # with IMMEDIATE. Requests then queue for the lock: PostgreSQL is for more people.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL", "timeout": 30, "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and passwords (security.md B) ------------------------------------------------

@@ -3,12 +3,10 @@ on public notice, federation staff approve it after the notice and record the pa
 the chair sees it paid. At each step the step indicator shows where the case is and who acts
 next; during the notice the approver is told when approval opens instead of a form."""
 
-import importlib
 import re
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
@@ -23,7 +21,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_a_relief_application_from_request_to_payment(
     live_server, browser: Browser, city, chair_a, county_user, staff_user, password
 ):
-    importlib.import_module("welfare.migrations.0002_rule_defaults").seed(apps, None)
     member = MemberFactory(organisation=city.union_a, name="周困难")
     base = live_server.url
 
