@@ -3,10 +3,12 @@ atomically and leave an audit trail."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -341,20 +343,34 @@ def score_entry(*, actor, judge: Judge, entry: Entry, values: dict[int, Decimal]
     audit_event(entry, "competition.score", actor=actor, judge=judge.user.username)
 
 
-def judge_total(values: dict[int, Decimal], weights: dict[int, Decimal]) -> Decimal:
-    """One judge's weighted score of one entry (weights sum to 100)."""
-    return sum((values[c] * w for c, w in weights.items()), Decimal("0")) / HUNDRED
+def judge_total(values: dict[int, Decimal], criteria: list[Criterion]) -> Fraction:
+    """One judge's weighted score of one entry, exact (no rounding yet): each criterion's score
+    is first scaled to its range, (score - lowest) / (highest - lowest), then weighted (the
+    weights sum to 100). A sheet at the top of every range totals 100, one at 75% of every
+    range 75, whatever the ranges are."""
+    total = Fraction(0)
+    for c in criteria:
+        share = Fraction(values[c.pk] - c.min_score) / Fraction(c.max_score - c.min_score)
+        total += share * Fraction(c.weight)
+    return total
 
 
-def combine(totals: list[Decimal], *, trim: bool) -> Decimal | None:
+def round_cents(value: Fraction) -> Decimal:
+    """Half up to 2 decimal places (10.005 -> 10.01), from the exact value, so a third stays
+    33.33 and no binary or 28-digit rounding decides a tie."""
+    cents = math.floor(value * 100 + Fraction(1, 2))
+    return (Decimal(cents) / HUNDRED).quantize(CENT)
+
+
+def combine(totals: list[Fraction], *, trim: bool) -> Decimal | None:
     """The mean over judges, dropping the highest and lowest when asked and there are 5 or
-    more judges."""
+    more judges; rounded half up to 2 places (round_cents)."""
     if not totals:
         return None
     totals = sorted(totals)
     if trim and len(totals) >= TRIM_FROM:
         totals = totals[1:-1]
-    return (sum(totals, Decimal("0")) / len(totals)).quantize(CENT, ROUND_HALF_UP)
+    return round_cents(sum(totals, Fraction(0)) / len(totals))
 
 
 def rank_with_ties(totals: dict[int, Decimal | None]) -> dict[int, int | None]:
@@ -373,7 +389,6 @@ def rank_with_ties(totals: dict[int, Decimal | None]) -> dict[int, int | None]:
 def standings(competition: Competition) -> dict:
     """Totals, ranks and how many scores are still missing."""
     criteria = list(competition.criteria.all())
-    weights = {c.pk: c.weight for c in criteria}
     judges = list(competition.judges.all())
     entries = list(competition.entries.select_related("organisation", "member").order_by("pk"))
     roles = {j.pk: _role_paths(j.user_id) for j in judges}
@@ -396,7 +411,7 @@ def standings(competition: Competition) -> dict:
             if len(values) < len(criteria):
                 missing += 1
                 continue
-            per_judge.append(judge_total(values, weights))
+            per_judge.append(judge_total(values, criteria))
         totals[entry.pk] = combine(per_judge, trim=competition.trim_extremes)
     ranks = rank_with_ties(totals)
     return {

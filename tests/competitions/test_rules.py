@@ -230,7 +230,7 @@ def test_a_recused_judge_is_not_waited_for(city, staff_user, chair_a):
     score_all(competition, {entry: {other: [7]}})
     services.competition_publish(actor=staff_user, competition=competition)
     entry.refresh_from_db()
-    assert (entry.rank, entry.total) == (1, D("7.00"))
+    assert (entry.rank, entry.total) == (1, D("70.00"))  # 7 of 0-10 is 70%
 
 
 def test_winners_become_honours_once(city, staff_user):
@@ -302,7 +302,7 @@ def test_a_judge_with_assigned_entries_sees_and_scores_only_those(city, staff_us
     score_all(competition, {a: {j1: [8], j2: [6]}, b: {j2: [9]}})
     table = services.standings(competition)
     assert (table["missing"], table["totals"][a.pk], table["totals"][b.pk]) == (
-        0, D("7.00"), D("9.00"),
+        0, D("70.00"), D("90.00"),
     )  # fmt: skip
     with pytest.raises(ValidationError):
         services.judge_assign(actor=staff_user, judge=judge1, entries=[b])
