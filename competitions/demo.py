@@ -58,7 +58,7 @@ def _seed_competitions(today: date, city: Organisation, rng: random.Random) -> i
             actor=None, organiser=city, name=name, field=field, kind=kind,
             starts_on=today - timedelta(days=60), ends_on=today + timedelta(days=60),
             registration_opens=today - timedelta(days=30),
-            registration_closes=today + timedelta(days=30), trim_extremes=False,
+            registration_closes=today + timedelta(days=30),
         )  # fmt: skip
         for cname, weight, low, high in criteria:
             services.criterion_add(

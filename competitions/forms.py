@@ -42,7 +42,6 @@ class CompetitionForm(forms.ModelForm):
             "ends_on",
             "registration_opens",
             "registration_closes",
-            "trim_extremes",
         ]
         widgets = {
             "starts_on": DATE,

@@ -58,9 +58,6 @@ class Competition(models.Model):
         choices=CompetitionStatus.choices,
         default=CompetitionStatus.PLANNED,
     )
-    trim_extremes = models.BooleanField(
-        _("drop the highest and lowest judge when there are 5 or more"), default=False
-    )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -3,12 +3,10 @@ atomically and leave an audit trail."""
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members import access
-from members.models import GRASSROOTS_KINDS, Member, Organisation, Role
+from members.models import Member, Organisation
 from unionportal.core.audit import audit_event
 
 from .models import (
@@ -33,11 +31,15 @@ from .models import (
     RecipientKind,
     Score,
 )
-
-CENT = Decimal("0.01")
-HUNDRED = Decimal("100")
-TRIM_FROM = 5  # judges needed before the highest and lowest may be dropped
-
+from .scoring import (
+    HUNDRED,
+    combine,
+    conflict_units,
+    judge_total,
+    rank_with_ties,
+    recused,
+    role_paths,
+)
 
 # --- Who sees what -------------------------------------------------------------------------
 
@@ -260,23 +262,6 @@ def entry_register(
 # --- Judging -------------------------------------------------------------------------------
 
 
-def _role_paths(user_id: int) -> list[tuple[str, str]]:
-    return [
-        (r.organisation.path, r.organisation.kind)
-        for r in Role.objects.current().filter(user_id=user_id).select_related("organisation")
-    ]
-
-
-def recused(role_paths: list[tuple[str, str]], entry: Entry) -> bool:
-    """A judge holding a role in the entry's union (or in the grassroots union it belongs
-    to) may not score it."""
-    path = entry.organisation.path
-    for role_path, kind in role_paths:
-        if role_path == path or (kind in GRASSROOTS_KINDS and path.startswith(role_path)):
-            return True
-    return False
-
-
 def judge_for(user, competition: Competition) -> Judge | None:
     return Judge.objects.filter(competition=competition, user=user).first()
 
@@ -285,7 +270,7 @@ def judge_sheet(*, judge: Judge) -> list[dict]:
     """The entries assigned to a judge with the judge's scores: the one cross-scope read of
     this app (architecture.md), audited. Names only, no identifiers."""
     competition = judge.competition
-    roles = _role_paths(judge.user_id)
+    roles = role_paths(judge.user_id)
     criteria = list(competition.criteria.all())
     scores = defaultdict(dict)
     for s in Score.objects.filter(judge=judge, entry__competition=competition):
@@ -295,12 +280,14 @@ def judge_sheet(*, judge: Judge) -> list[dict]:
     assigned = set(judge.entries.values_list("pk", flat=True))
     if assigned:
         entries = entries.filter(pk__in=assigned)
+    entries = list(entries)
+    units = conflict_units(e.organisation for e in entries)
     for entry in entries:
         mine = scores.get(entry.pk, {})
         rows.append(
             {
                 "entry": entry,
-                "recused": recused(roles, entry),
+                "recused": recused(roles, units[entry.organisation_id]),
                 "cells": [(c, mine.get(c.pk)) for c in criteria],
                 "done": len(mine) == len(criteria),
             }
@@ -320,7 +307,8 @@ def score_entry(*, actor, judge: Judge, entry: Entry, values: dict[int, Decimal]
         raise ValidationError(_("Scores can only be given while the competition is judging."))
     if judge.entries.exists() and not judge.entries.filter(pk=entry.pk).exists():
         raise ValidationError(_("This entry is not assigned to you."))
-    if recused(_role_paths(judge.user_id), entry):
+    unit = conflict_units([entry.organisation])[entry.organisation_id]
+    if recused(role_paths(judge.user_id), unit):
         raise ValidationError(_("You hold a role in this entry's union and must stand aside."))
     errors = {}
     criteria = list(competition.criteria.all())
@@ -343,55 +331,14 @@ def score_entry(*, actor, judge: Judge, entry: Entry, values: dict[int, Decimal]
     audit_event(entry, "competition.score", actor=actor, judge=judge.user.username)
 
 
-def judge_total(values: dict[int, Decimal], criteria: list[Criterion]) -> Fraction:
-    """One judge's weighted score of one entry, exact (no rounding yet): each criterion's score
-    is first scaled to its range, (score - lowest) / (highest - lowest), then weighted (the
-    weights sum to 100). A sheet at the top of every range totals 100, one at 75% of every
-    range 75, whatever the ranges are."""
-    total = Fraction(0)
-    for c in criteria:
-        share = Fraction(values[c.pk] - c.min_score) / Fraction(c.max_score - c.min_score)
-        total += share * Fraction(c.weight)
-    return total
-
-
-def round_cents(value: Fraction) -> Decimal:
-    """Half up to 2 decimal places (10.005 -> 10.01), from the exact value, so a third stays
-    33.33 and no binary or 28-digit rounding decides a tie."""
-    cents = math.floor(value * 100 + Fraction(1, 2))
-    return (Decimal(cents) / HUNDRED).quantize(CENT)
-
-
-def combine(totals: list[Fraction], *, trim: bool) -> Decimal | None:
-    """The mean over judges, dropping the highest and lowest when asked and there are 5 or
-    more judges; rounded half up to 2 places (round_cents)."""
-    if not totals:
-        return None
-    totals = sorted(totals)
-    if trim and len(totals) >= TRIM_FROM:
-        totals = totals[1:-1]
-    return round_cents(sum(totals, Fraction(0)) / len(totals))
-
-
-def rank_with_ties(totals: dict[int, Decimal | None]) -> dict[int, int | None]:
-    """Standard competition ranking: equal totals share a rank and the next rank skips
-    (1, 2, 2, 4). Entries without a total have no rank."""
-    ordered = sorted(((t, k) for k, t in totals.items() if t is not None), key=lambda x: -x[0])
-    ranks: dict[int, int | None] = {k: None for k, t in totals.items() if t is None}
-    previous, rank = None, 0
-    for position, (total, key) in enumerate(ordered, start=1):
-        if total != previous:
-            rank, previous = position, total
-        ranks[key] = rank
-    return ranks
-
-
 def standings(competition: Competition) -> dict:
-    """Totals, ranks and how many scores are still missing."""
+    """Totals, ranks and how many scores are still missing, by the rules of
+    competitions.scoring (recusal, scaling, the one trimming rule, rounding)."""
     criteria = list(competition.criteria.all())
     judges = list(competition.judges.all())
     entries = list(competition.entries.select_related("organisation", "member").order_by("pk"))
-    roles = {j.pk: _role_paths(j.user_id) for j in judges}
+    roles = {j.pk: role_paths(j.user_id) for j in judges}
+    units = conflict_units(e.organisation for e in entries)
     assigned = defaultdict(set)
     for judge_id, entry_id in Judge.entries.through.objects.filter(
         judge__competition=competition
@@ -405,14 +352,16 @@ def standings(competition: Competition) -> dict:
     for entry in entries:
         per_judge = []
         for j in judges:
-            if recused(roles[j.pk], entry) or (assigned[j.pk] and entry.pk not in assigned[j.pk]):
+            if recused(roles[j.pk], units[entry.organisation_id]) or (
+                assigned[j.pk] and entry.pk not in assigned[j.pk]
+            ):
                 continue
             values = given.get((entry.pk, j.pk), {})
             if len(values) < len(criteria):
                 missing += 1
                 continue
             per_judge.append(judge_total(values, criteria))
-        totals[entry.pk] = combine(per_judge, trim=competition.trim_extremes)
+        totals[entry.pk] = combine(per_judge)
     ranks = rank_with_ties(totals)
     return {
         "entries": entries,

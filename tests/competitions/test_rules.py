@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from competitions import services
+from competitions import scoring, services
 from competitions.models import Competition, Honour, HonourKind, Judge, Score
 from tests.factories import MemberFactory
 
@@ -167,32 +167,8 @@ def test_the_total_keeps_two_decimal_places(city):
     assert services.standings(competition)["totals"][entry.pk] == D("90.33")
 
 
-def test_with_five_judges_trimming_drops_the_highest_and_lowest(city):
-    j = judges(5)
-    values = [[60], [70], [80], [90], [100]]
-    trimmed = make_competition(city.city, status="judging", criteria=[("a", 100, 0, 100)],
-                               judges=j, trim=True)  # fmt: skip
-    entry = add_entry(trimmed, city.union_a)
-    score_all(trimmed, {entry: dict(zip(j, [[10], [70], [80], [90], [100]], strict=True))})
-    assert services.standings(trimmed)["totals"][entry.pk] == D("80.00")
-    plain = make_competition(city.city, status="judging", criteria=[("a", 100, 0, 100)],
-                             judges=j)  # fmt: skip
-    entry2 = add_entry(plain, city.union_a)
-    score_all(plain, {entry2: dict(zip(j, values, strict=True))})
-    assert services.standings(plain)["totals"][entry2.pk] == D("80.00")
-
-
-def test_with_four_judges_nothing_is_trimmed(city):
-    j = judges(4)
-    competition = make_competition(city.city, status="judging", criteria=[("a", 100, 0, 100)],
-                                   judges=j, trim=True)  # fmt: skip
-    entry = add_entry(competition, city.union_a)
-    score_all(competition, {entry: dict(zip(j, [[10], [70], [80], [100]], strict=True))})
-    assert services.standings(competition)["totals"][entry.pk] == D("65.00")
-
-
 def test_ties_share_a_rank_and_the_next_rank_is_skipped():
-    ranks = services.rank_with_ties(
+    ranks = scoring.rank_with_ties(
         {1: D("90"), 2: D("85.5"), 3: D("85.5"), 4: D("80"), 5: D("80"), 6: D("70"), 7: None}
     )
     assert ranks == {1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 6, 7: None}

@@ -1,11 +1,11 @@
-"""How a total is worked out (domain.md G): each criterion scaled to its range before it is
-weighted, the mean over judges, one trimming rule, rounded half up to 2 places."""
+"""How a total is worked out (domain.md G, competitions.scoring): each criterion scaled to its
+range before it is weighted, the mean over judges, rounded half up to 2 places."""
 
 from fractions import Fraction
 
 import pytest
 
-from competitions import services
+from competitions import scoring, services
 
 from .helpers import D, add_entry, judges, make_competition, score_all
 
@@ -80,7 +80,7 @@ def test_a_third_is_rounded_from_the_exact_value(city):
 
 
 def test_round_cents_at_the_half_cent():
-    assert services.round_cents(Fraction(10005, 1000)) == D("10.01")
-    assert services.round_cents(Fraction(100049999, 10000000)) == D("10.00")
-    assert services.round_cents(Fraction(100)) == D("100.00")
-    assert services.round_cents(Fraction(2, 3) * 100) == D("66.67")
+    assert scoring.round_cents(Fraction(10005, 1000)) == D("10.01")
+    assert scoring.round_cents(Fraction(100049999, 10000000)) == D("10.00")
+    assert scoring.round_cents(Fraction(100)) == D("100.00")
+    assert scoring.round_cents(Fraction(2, 3) * 100) == D("66.67")

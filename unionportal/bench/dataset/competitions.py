@@ -29,10 +29,9 @@ def add_competitions(p: dict) -> int:
         f"""
         INSERT INTO competitions_competition
             (name, field, kind, starts_on, ends_on, registration_opens, registration_closes,
-             status, trim_extremes, published_at, created_at, organiser_id)
+             status, published_at, created_at, organiser_id)
         SELECT '基准竞赛' || c.g, c.field, c.kind, c.day, c.day + 30, c.day - 30, c.day - 1,
                CASE WHEN c.day + 30 < %(end)s::date THEN 'published' ELSE 'judging' END,
-               c.g %% 2 = 0,
                CASE WHEN c.day + 30 < %(end)s::date THEN {MOMENT.format(d="c.day + 31")} END,
                {MOMENT.format(d="c.day - 40")}, c.organiser
         FROM (
