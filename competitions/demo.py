@@ -106,10 +106,12 @@ def _seed_honours(today: date, city: Organisation) -> int:
         .select_related("organisation")
         .order_by("pk")[:200]
     )
+    # Awarded at the 五一 conferences (28 April), the medals of this year only if that has come.
+    last_may_day = date(today.year if today >= date(today.year, 4, 28) else today.year - 1, 4, 28)
     plan = [
         ("national_model_worker", "national", today.year - 1, "中共中央、国务院", 7),
         ("provincial_model_worker", "provincial", today.year - 1, "湖北省人民政府", 26),
-        ("may_day_medal", "city", today.year, "宜昌市总工会", 50),
+        ("may_day_medal", "city", last_may_day.year, "宜昌市总工会", 50),
     ]
     honours, i = [], 0
     for code, level, year, body, n in plan:
@@ -119,6 +121,7 @@ def _seed_honours(today: date, city: Organisation) -> int:
                     kind=kinds[code],
                     level=level,
                     year=year,
+                    awarded_on=date(year, 4, 28),
                     awarding_body=body,
                     organisation=member.organisation,
                     member=member,
@@ -130,7 +133,8 @@ def _seed_honours(today: date, city: Organisation) -> int:
             Honour(
                 kind=kinds["may_day_award"],
                 level="city",
-                year=today.year,
+                year=last_may_day.year,
+                awarded_on=last_may_day,
                 awarding_body="宜昌市总工会",
                 organisation=union,
             )  # fmt: skip

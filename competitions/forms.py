@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import DATE, OrgChoiceField
@@ -103,10 +104,21 @@ class HonourForm(forms.ModelForm):
 
     class Meta:
         model = Honour
-        fields = ["kind", "level", "year", "awarding_body", "organisation", "member", "team_name"]
+        fields = [
+            "kind",
+            "level",
+            "year",
+            "awarded_on",
+            "awarding_body",
+            "organisation",
+            "member",
+            "team_name",
+        ]
+        widgets = {"awarded_on": DATE}
 
     def __init__(self, *args, organisations, members, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["awarded_on"].initial = timezone.localdate
         self.fields["kind"].queryset = HonourKind.objects.filter(active=True)
         self.fields["organisation"].queryset = organisations
         self.fields["member"].queryset = members
@@ -118,6 +130,7 @@ class WinnersForm(forms.Form):
     kind = forms.ModelChoiceField(queryset=HonourKind.objects.filter(active=True))
     level = forms.ChoiceField(choices=HonourLevel.choices, label=_("Level"))
     year = forms.IntegerField(min_value=1949, max_value=2100, label=_("Year"))
+    awarded_on = forms.DateField(widget=DATE, label=_("Awarded on"), initial=timezone.localdate)
     awarding_body = forms.CharField(max_length=120, label=_("Awarding body"))
     top = forms.IntegerField(min_value=1, max_value=100, initial=3, label=_("Ranks up to"))
 
@@ -186,6 +199,10 @@ class NoticeForm(forms.Form):
     notice_to = forms.DateField(widget=DATE, label=_("Notice until"))
 
 
+class DecideForm(forms.Form):
+    awarded_on = forms.DateField(widget=DATE, label=_("Awarded on"), required=False)
+
+
 class ObjectionForm(forms.Form):
     received_on = forms.DateField(widget=DATE, label=_("Received on"))
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Objection"))
@@ -208,7 +225,7 @@ class NominationForm(forms.Form):
 class HonourKindForm(forms.ModelForm):
     class Meta:
         model = HonourKind
-        fields = ["code", "name", "recipient"]
+        fields = ["code", "name", "recipient", "level"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

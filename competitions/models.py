@@ -182,13 +182,17 @@ class RecipientKind(models.TextChoices):
 
 
 class HonourKind(models.Model):
-    """A kind of honour (rule table: the built-in kinds come with the data migration; the
-    federation administrator adds more)."""
+    """A kind of honour (rule table: the built-in kinds come with the data migration, named in
+    Chinese; the federation administrator adds more). A kind whose level is given (全国劳动模范:
+    national) is awarded at that level only; without one (五一劳动奖章) at any level."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=80)
     recipient = models.CharField(
         _("awarded to"), max_length=20, choices=RecipientKind.choices, default="member"
+    )
+    level = models.CharField(
+        _("only at level"), max_length=20, choices=HonourLevel.choices, blank=True
     )
     builtin = models.BooleanField(default=False, editable=False)
     active = models.BooleanField(_("active"), default=True)
@@ -204,6 +208,9 @@ class Honour(models.Model):
     kind = models.ForeignKey(HonourKind, verbose_name=_("kind"), on_delete=models.PROTECT)
     level = models.CharField(_("level"), max_length=20, choices=HonourLevel.choices)
     year = models.PositiveIntegerField(_("year"))
+    # The day the awarding body conferred it: the figures count honours by this day, not by the
+    # day they were typed in (created_at).
+    awarded_on = models.DateField(_("awarded on"))
     awarding_body = models.CharField(_("awarding body"), max_length=120)
     # The organisation the honour belongs to (the member's union at the time, the honoured
     # organisation itself, or the team's union): scoping goes through it.
@@ -225,7 +232,7 @@ class Honour(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-year", "kind_id", "pk"]
+        ordering = ["-year", "-awarded_on", "kind_id", "pk"]
         verbose_name = _("honour")
 
     def __str__(self) -> str:

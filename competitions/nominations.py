@@ -214,15 +214,27 @@ def objection_record(
 
 @transaction.atomic
 def round_decide(
-    *, actor, round_: NominationRound, awarded: set[int], today: date | None = None
+    *,
+    actor,
+    round_: NominationRound,
+    awarded: set[int],
+    awarded_on: date | None = None,
+    today: date | None = None,
 ) -> NominationRound:
     """Close the round after its notice: the nominees in `awarded` (nomination ids) go into
-    the honours register; the others are recorded as not awarded."""
+    the honours register as awarded on `awarded_on` (today when not given); the others are
+    recorded as not awarded."""
     today = today or timezone.localdate()
+    awarded_on = awarded_on or today
     round_ = NominationRound.objects.select_for_update().get(pk=round_.pk)
     wait = decide_wait(round_, today)
     if wait:
         raise ValidationError(wait)
+    if awarded_on <= round_.notice_to:
+        raise ValidationError(
+            {"awarded_on": _("The honours are awarded after the public notice, which ran until "
+                             "%(date)s.") % {"date": long_date(round_.notice_to)}}
+        )  # fmt: skip
     for nomination in round_.nominees.select_related("member", "organisation"):
         if nomination.pk in awarded:
             nomination.status = NominationStatus.AWARDED
@@ -231,9 +243,11 @@ def round_decide(
                 kind=round_.kind,
                 level=round_.level,
                 year=round_.year,
+                awarded_on=awarded_on,
                 awarding_body=round_.awarding_body,
                 organisation=nomination.organisation,
                 member=nomination.member,
+                today=today,
             )
         else:
             nomination.status = NominationStatus.NOT_AWARDED

@@ -409,12 +409,23 @@ def honour_create(
     kind: HonourKind,
     level: str,
     year: int,
+    awarded_on: date,
     awarding_body: str,
     organisation: Organisation,
     member: Member | None = None,
     team_name: str = "",
     entry: Entry | None = None,
+    today: date | None = None,
 ) -> Honour:
+    """Record an honour; it counts in the figures of the day it was awarded."""
+    today = today or timezone.localdate()
+    if awarded_on > today:
+        raise ValidationError({"awarded_on": _("An honour cannot be awarded in the future.")})
+    if kind.level and level != kind.level:
+        raise ValidationError(
+            {"level": _("%(kind)s is awarded at one level only: %(level)s.")
+             % {"kind": kind.name, "level": kind.get_level_display()}}
+        )  # fmt: skip
     if kind.recipient == RecipientKind.MEMBER and member is None:
         raise ValidationError({"member": _("This honour goes to a member: choose one.")})
     if kind.recipient == RecipientKind.TEAM and not (team_name or member):
@@ -425,6 +436,7 @@ def honour_create(
         kind=kind,
         level=level,
         year=year,
+        awarded_on=awarded_on,
         awarding_body=awarding_body,
         organisation=organisation,
         member=member,
@@ -443,6 +455,7 @@ def honours_from_winners(
     kind: HonourKind,
     level: str,
     year: int,
+    awarded_on: date,
     awarding_body: str,
     top: int,
 ) -> list[Honour]:
@@ -468,6 +481,7 @@ def honours_from_winners(
                     kind=kind,
                     level=level,
                     year=year,
+                    awarded_on=awarded_on,
                     awarding_body=awarding_body,
                     organisation=entry.organisation,
                     member=member,
@@ -479,10 +493,12 @@ def honours_from_winners(
 
 
 @transaction.atomic
-def honour_kind_create(*, actor, code: str, name: str, recipient: str) -> HonourKind:
+def honour_kind_create(
+    *, actor, code: str, name: str, recipient: str, level: str = ""
+) -> HonourKind:
     if HonourKind.objects.filter(code=code).exists():
         raise ValidationError({"code": _("This code is taken.")})
-    kind = HonourKind.objects.create(code=code, name=name, recipient=recipient)
+    kind = HonourKind.objects.create(code=code, name=name, recipient=recipient, level=level)
     audit_event(kind, "honour.kind_create", actor=actor)
     return kind
 

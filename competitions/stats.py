@@ -1,16 +1,65 @@
 """Per-organisation competition figures for a window of dates (see members/stats.py for the
-shape): competitions organised, entries, honours."""
+shape): competitions organised, entries, honours by kind and level.
+
+Honours count by the day they were awarded (`Honour.awarded_on`), never by the day they were
+typed in: the honours of 2026 entered in December count in the quarter they were awarded.
+The honour figures (`honours`), one column each, all counted in the honour's organisation:
+
+    honours                         every honour awarded in the window
+    honours_national                at national level (全国), any kind
+    honours_provincial              at provincial level (省级), any kind
+    honours_city                    at city level (市级), any kind
+    honours_county                  at county or district level (县区级), any kind
+    model_workers_national          全国劳动模范 (kind national_model_worker)
+    advanced_workers_national       全国先进工作者 (national_advanced_worker)
+    model_workers_provincial        省劳动模范 (provincial_model_worker)
+    advanced_workers_provincial     省先进工作者 (provincial_advanced_worker)
+    model_workers_city              市劳动模范 (city_model_worker)
+    advanced_workers_city           市先进工作者 (city_advanced_worker)
+    may_day_awards_<level>          五一劳动奖状 (may_day_award) at national, provincial, city level
+    may_day_medals_<level>          五一劳动奖章 (may_day_medal) at national, provincial, city level
+    pioneer_teams_<level>           工人先锋号 (pioneer_team) at national, provincial, city level
+
+The four level columns add up to `honours`; a kind the administrator adds counts in `honours`
+and its level's column only. A May-Day honour or pioneer team at county level counts in
+`honours_county` only.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from members.models import Organisation
 from members.stats import within_subtree
 
-from .models import Competition, Entry, Honour
+from .models import Competition, Entry, Honour, HonourLevel
+
+L = HonourLevel
+
+# column -> which honours it counts (the module docstring lists them in Chinese).
+HONOUR_FIGURES: dict[str, Q] = {
+    "honours_national": Q(level=L.NATIONAL),
+    "honours_provincial": Q(level=L.PROVINCIAL),
+    "honours_city": Q(level=L.CITY),
+    "honours_county": Q(level=L.COUNTY),
+    "model_workers_national": Q(kind__code="national_model_worker"),
+    "advanced_workers_national": Q(kind__code="national_advanced_worker"),
+    "model_workers_provincial": Q(kind__code="provincial_model_worker"),
+    "advanced_workers_provincial": Q(kind__code="provincial_advanced_worker"),
+    "model_workers_city": Q(kind__code="city_model_worker"),
+    "advanced_workers_city": Q(kind__code="city_advanced_worker"),
+    **{
+        f"{column}_{level}": Q(kind__code=code, level=level)
+        for column, code in (
+            ("may_day_awards", "may_day_award"),
+            ("may_day_medals", "may_day_medal"),
+            ("pioneer_teams", "pioneer_team"),
+        )
+        for level in (L.NATIONAL, L.PROVINCIAL, L.CITY)
+    },
+}
 
 
 def competitions(start: date, end: date, within: Organisation | None = None) -> QuerySet:
@@ -35,13 +84,17 @@ def entries(start: date, end: date, within: Organisation | None = None) -> Query
 
 
 def honours(start: date, end: date, within: Organisation | None = None) -> QuerySet:
-    """honours: recorded in the window (an honour carries its year, not a day)."""
-    qs = Honour.objects.filter(created_at__date__range=(start, end))
+    """honours awarded in the window, and the figures by kind and level (HONOUR_FIGURES, the
+    module docstring)."""
+    qs = Honour.objects.filter(awarded_on__range=(start, end))
     return (
         within_subtree(qs, within)
         .order_by()
         .values("organisation_id")
-        .annotate(honours=Count("pk"))
+        .annotate(
+            honours=Count("pk"),
+            **{name: Count("pk", filter=q) for name, q in HONOUR_FIGURES.items()},
+        )
     )
 
 
@@ -67,22 +120,38 @@ def competition_rows(start: date, end: date, within: Organisation | None = None)
     )
 
 
+def _awarded(start: date, end: date, within: Organisation | None) -> QuerySet:
+    qs = Honour.objects.filter(awarded_on__range=(start, end))
+    return within_subtree(qs, within).order_by("organisation__path", "awarded_on", "pk")
+
+
 def honour_rows(start: date, end: date, within: Organisation | None = None) -> QuerySet:
-    """The honours recorded in the window (as `honours` counts them), one row each: union,
+    """The honours awarded in the window (as `honours` counts them), one row each: union,
     honour, level (a code), year, awarding body, member's name, team name, recorded at;
-    ordered by union and recording time."""
-    qs = Honour.objects.filter(created_at__date__range=(start, end))
-    return (
-        within_subtree(qs, within)
-        .order_by("organisation__path", "created_at", "pk")
-        .values_list(
-            "organisation__name",
-            "kind__name",
-            "level",
-            "year",
-            "awarding_body",
-            "member__name",
-            "team_name",
-            "created_at",
-        )
+    ordered by union and award date. (honour_award_rows adds the award date.)"""
+    return _awarded(start, end, within).values_list(
+        "organisation__name",
+        "kind__name",
+        "level",
+        "year",
+        "awarding_body",
+        "member__name",
+        "team_name",
+        "created_at",
+    )
+
+
+def honour_award_rows(start: date, end: date, within: Organisation | None = None) -> QuerySet:
+    """honour_rows with the award date: union, honour, level (a code), year, awarding body,
+    member's name, team name, awarded on, recorded at."""
+    return _awarded(start, end, within).values_list(
+        "organisation__name",
+        "kind__name",
+        "level",
+        "year",
+        "awarding_body",
+        "member__name",
+        "team_name",
+        "awarded_on",
+        "created_at",
     )

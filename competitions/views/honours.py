@@ -53,6 +53,7 @@ def honour_list(request: HttpRequest) -> HttpResponse:
         rows = (
             (
                 h.year,
+                h.awarded_on,
                 h.kind.name,
                 h.get_level_display(),
                 h.recipient_name,
@@ -64,6 +65,7 @@ def honour_list(request: HttpRequest) -> HttpResponse:
         )
         headers = [
             _("Year"),
+            _("Awarded on"),
             _("Honour"),
             _("Level"),
             _("Recipient"),

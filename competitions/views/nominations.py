@@ -15,7 +15,15 @@ from members.models import Member, Organisation
 from members.views.common import apply_service_errors, is_id
 
 from .. import nominations as svc
-from ..forms import NominationForm, NoticeForm, ObjectionForm, QuotaForm, RoundForm, RuleForm
+from ..forms import (
+    DecideForm,
+    NominationForm,
+    NoticeForm,
+    ObjectionForm,
+    QuotaForm,
+    RoundForm,
+    RuleForm,
+)
 from ..models import Nomination, NominationRound, RoundStatus
 from ..steps import round_progress
 from .common import _xlsx
@@ -174,8 +182,17 @@ def round_notice(request: HttpRequest, pk: int) -> HttpResponse:
 def round_decide(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _managed(request, pk)
     awarded = {int(v) for v in request.POST.getlist("awarded") if is_id(v)}
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(round_)
     try:
-        svc.round_decide(actor=request.user, round_=round_, awarded=awarded)
+        svc.round_decide(
+            actor=request.user,
+            round_=round_,
+            awarded=awarded,
+            awarded_on=form.cleaned_data["awarded_on"],
+        )
     except ValidationError as exc:
         _messages(request, exc)
     return redirect(round_)

@@ -220,7 +220,7 @@ def test_winners_become_honours_once(city, staff_user):
     competition = services.competition_publish(actor=staff_user, competition=competition)
     kind = HonourKind.objects.get(code="skills_champion")
     kw = dict(actor=staff_user, competition=competition, kind=kind, level="city", year=2026,
-              awarding_body="宜昌市总工会", top=2)  # fmt: skip
+              awarding_body="宜昌市总工会", top=2, awarded_on=date(2026, 6, 30))  # fmt: skip
     made = services.honours_from_winners(**kw)
     assert sorted(h.member_id for h in made) == sorted(e.member_id for e in entries[:3])
     assert services.honours_from_winners(**kw) == []
@@ -254,7 +254,7 @@ def test_a_winning_team_gets_a_team_honour_or_one_per_member(city, staff_user):
     score_all(competition, {team: {j: [9]}})
     competition = services.competition_publish(actor=staff_user, competition=competition)
     kw = dict(actor=staff_user, competition=competition, level="city", year=2026,
-              awarding_body="市总", top=1)  # fmt: skip
+              awarding_body="市总", top=1, awarded_on=date(2026, 6, 30))  # fmt: skip
     services.honours_from_winners(kind=HonourKind.objects.get(code="pioneer_team"), **kw)
     services.honours_from_winners(kind=HonourKind.objects.get(code="may_day_medal"), **kw)
     pioneer = Honour.objects.get(kind__code="pioneer_team")

@@ -98,9 +98,9 @@ def add_honours(p: dict) -> int:
     return run_sql(
         f"""
         INSERT INTO competitions_honour
-            (level, year, awarding_body, team_name, created_at, member_id, organisation_id,
-             kind_id)
-        SELECT h.level, EXTRACT(year FROM h.day)::int, '基准市总工会', '',
+            (level, year, awarded_on, awarding_body, team_name, created_at, member_id,
+             organisation_id, kind_id)
+        SELECT h.level, EXTRACT(year FROM h.day)::int, h.day, '基准市总工会', '',
                {MOMENT.format(d="h.day")}, m.id, m.organisation_id, h.kind_id
         FROM ({picked_members("honours")}) m
         CROSS JOIN LATERAL (
