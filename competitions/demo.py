@@ -144,21 +144,25 @@ def _seed_honours(today: date, city: Organisation) -> int:
 
 
 def _seed_round(today: date, city: Organisation) -> int:
+    """A 五一 medal round with the default quota rules of the kind and a city-specific one."""
     round_ = nominations.round_create(
         actor=None, organiser=city, kind=HonourKind.objects.get(code="may_day_medal"),
-        level="city", year=today.year + 1, awarding_body="宜昌市总工会",
+        level="city", year=today.year + 1, awarding_body="宜昌市总工会", today=today,
     )  # fmt: skip
-    for attribute, operator, percent in [
-        ("frontline", "gte", 60), ("migrant", "gte", 20), ("women", "gte", 20),
-        ("manager", "lte", 15),
-    ]:  # fmt: skip
-        nominations.rule_add(
-            actor=None, round_=round_, attribute=attribute, operator=operator, percent=D(percent)
-        )
+    nominations.rule_add(
+        actor=None, round_=round_, attribute="women", operator="gte", percent=D(20)
+    )
+    i = 0
     for union in _unions(5):
         nominations.quota_set(actor=None, round_=round_, organisation=union, seats=3)
         for member in _members(union, 2):
-            nominations.nominate(actor=None, round_=round_, organisation=union, member=member)
+            nominations.nominate(
+                actor=None, round_=round_, organisation=union, member=member,
+                is_industrial_worker=member.is_frontline and i % 2 == 0,
+                is_science_education=i % 5 == 1, is_non_public=i % 3 != 2,
+                is_key_industry=i % 2 == 0,
+            )  # fmt: skip
+            i += 1
     return 1
 
 

@@ -19,6 +19,7 @@ from .models import (
     InnovationStudio,
     NominationRound,
     QuotaAttribute,
+    QuotaDefault,
     QuotaOperator,
 )
 
@@ -214,11 +215,32 @@ class ObjectionForm(forms.Form):
 class NominationForm(forms.Form):
     organisation = OrgChoiceField(queryset=None, label=_("Union"))
     member = forms.ModelChoiceField(queryset=Member.objects.none(), label=_("Member"))
+    # What the quota rules ask that the member's record does not hold (nominations.RECORDED).
+    is_industrial_worker = forms.BooleanField(required=False, label=_("Industrial worker"))
+    is_science_education = forms.BooleanField(required=False, label=_("Science or education staff"))
+    is_non_public = forms.BooleanField(required=False, label=_("Works in a non-public enterprise"))
+    is_key_industry = forms.BooleanField(required=False, label=_("Works in a key industry"))
+    is_enterprise_head = forms.BooleanField(
+        required=False,
+        label=_("Enterprise head"),
+        help_text=_("The enterprise's legal representative or principal, not a manager."),
+    )
 
     def __init__(self, *args, unions, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = unions
         self.fields["member"].queryset = members
+        self.helper = _helper()
+
+
+class QuotaDefaultForm(forms.ModelForm):
+    class Meta:
+        model = QuotaDefault
+        fields = ["kind", "attribute", "operator", "percent", "effective_from", "note"]
+        widgets = {"effective_from": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.helper = _helper()
 
 

@@ -288,9 +288,19 @@ class RoundStatus(models.TextChoices):
 
 
 class QuotaAttribute(models.TextChoices):
+    """Who a quota rule counts (domain.md G). The member's record holds frontline, migrant,
+    gender and manager; the nomination records the rest (Nomination.is_*)."""
+
+    INDUSTRIAL = "industrial", _("Industrial workers")
     FRONTLINE = "frontline", _("Frontline workers")
+    # Frontline nominees who are not industrial workers (五一 medals: 其他一线职工).
+    OTHER_FRONTLINE = "other_frontline", _("Other frontline workers")
+    SCIENCE_EDUCATION = "science_education", _("Science and education staff")
     MIGRANT = "migrant", _("Migrant workers")
     WOMEN = "women", _("Women")
+    NON_PUBLIC = "non_public", _("From non-public enterprises")
+    KEY_INDUSTRY = "key_industry", _("From key industries")
+    ENTERPRISE_HEAD = "enterprise_head", _("Enterprise heads")
     MANAGER = "manager", _("Managers and leaders")
 
 
@@ -334,6 +344,36 @@ class QuotaRule(models.Model):
         return f"{self.attribute} {self.operator} {self.percent}"
 
 
+class QuotaDefault(models.Model):
+    """A default quota rule of an honour kind (rule table, seeded from the 2024 五一 notice and
+    the 2015 全国劳模 quotas; the administrator adds newer rows). A round starts with the rules
+    in force for its kind on the day it is created: per attribute and direction, the newest row
+    effective by then; a row of "at least 0%" or "at most 100%" withdraws the rule."""
+
+    kind = models.ForeignKey(
+        HonourKind, verbose_name=_("honour"), on_delete=models.CASCADE, related_name="quotas"
+    )
+    attribute = models.CharField(_("who"), max_length=20, choices=QuotaAttribute.choices)
+    operator = models.CharField(_("rule"), max_length=3, choices=QuotaOperator.choices)
+    percent = models.DecimalField(_("percent"), max_digits=5, decimal_places=2)
+    effective_from = models.DateField(_("effective from"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["kind_id", "attribute", "operator", "-effective_from", "-pk"]
+        verbose_name = _("default quota rule")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.attribute} {self.operator} {self.percent}"
+
+    @property
+    def withdraws(self) -> bool:
+        """A rule every list meets: the row ends the default instead of setting one."""
+        if self.operator == QuotaOperator.AT_LEAST:
+            return self.percent <= 0
+        return self.percent >= 100
+
+
 class NominationQuota(models.Model):
     round = models.ForeignKey(NominationRound, on_delete=models.CASCADE, related_name="quotas")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -362,6 +402,13 @@ class Nomination(models.Model):
         max_length=20, choices=NominationStatus.choices, default=NominationStatus.NOMINATED
     )
     honour = models.ForeignKey(Honour, null=True, blank=True, on_delete=models.SET_NULL)
+    # What the quota rules ask of a nominee that the member's record does not hold, recorded by
+    # the nominating union.
+    is_industrial_worker = models.BooleanField(_("industrial worker"), default=False)
+    is_science_education = models.BooleanField(_("science or education staff"), default=False)
+    is_non_public = models.BooleanField(_("works in a non-public enterprise"), default=False)
+    is_key_industry = models.BooleanField(_("works in a key industry"), default=False)
+    is_enterprise_head = models.BooleanField(_("enterprise head"), default=False)
 
     class Meta:
         ordering = ["pk"]

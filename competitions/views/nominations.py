@@ -24,7 +24,7 @@ from ..forms import (
     RoundForm,
     RuleForm,
 )
-from ..models import Nomination, NominationRound, RoundStatus
+from ..models import Nomination, NominationRound, QuotaRule, RoundStatus
 from ..steps import round_progress
 from .common import _xlsx
 
@@ -142,6 +142,21 @@ def rule_add(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(round_)
     try:
         svc.rule_add(actor=request.user, round_=round_, **form.cleaned_data)
+    except ValidationError as exc:
+        _messages(request, exc)
+    return redirect(round_)
+
+
+@login_required
+@require_POST
+def rule_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's organiser drops a quota rule (a default that does not fit) while it is open."""
+    rule = get_object_or_404(
+        QuotaRule.objects.filter(round__in=svc.visible_rounds(request.user)), pk=pk
+    )
+    round_ = _managed(request, rule.round_id)
+    try:
+        svc.rule_remove(actor=request.user, rule=rule)
     except ValidationError as exc:
         _messages(request, exc)
     return redirect(round_)
@@ -284,6 +299,7 @@ def round_export(request: HttpRequest, pk: int) -> HttpResponse:
             _("yes") if n.member.is_migrant else "",
             n.member.get_gender_display(),
             _("yes") if n.member.is_manager else "",
+            *(_("yes") if getattr(n, field) else "" for field in svc.RECORDED),
             n.get_status_display(),
         )
         for n in svc.visible_nominations(request.user, round_)
@@ -296,6 +312,11 @@ def round_export(request: HttpRequest, pk: int) -> HttpResponse:
         _("Migrant"),
         _("Gender"),
         _("Manager"),
+        _("Industrial worker"),
+        _("Science or education staff"),
+        _("Non-public enterprise"),
+        _("Key industry"),
+        _("Enterprise head"),
         _("Status"),
     ]
     if access.can(request.user, "honour.manage", round_.organiser):

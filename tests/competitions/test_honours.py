@@ -83,7 +83,7 @@ def test_no_page_shows_an_english_honour_kind(city, as_user, staff_user, chair_a
 def _round_on_notice(city, staff_user, chair_a):
     round_ = nominations.round_create(
         actor=staff_user, organiser=city.city, kind=HonourKind.objects.get(code="may_day_medal"),
-        level="city", year=2026, awarding_body="宜昌市总工会",
+        level="city", year=2026, awarding_body="宜昌市总工会", with_defaults=False,
     )  # fmt: skip
     nominations.quota_set(actor=staff_user, round_=round_, organisation=city.union_a, seats=2)
     member = MemberFactory(organisation=city.union_a)
