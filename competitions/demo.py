@@ -169,8 +169,9 @@ def _seed_round(today: date, city: Organisation) -> int:
 def _seed_studios(today: date, rng: random.Random) -> int:
     unions = _unions(40)
     fields = list(Field.values)
-    levels = [StudioLevel.EXEMPLARY] * 10 + [StudioLevel.CITY] * 18
-    levels += [StudioLevel.PROVINCIAL] * 9 + [StudioLevel.NATIONAL] * 3
+    # 28 city-level studios, 9 provincial, 3 national; 10 of them (city and provincial) named
+    # exemplary (示范) a year after they were recognised.
+    levels = [StudioLevel.CITY] * 28 + [StudioLevel.PROVINCIAL] * 9 + [StudioLevel.NATIONAL] * 3
     studios = []
     for i, union in enumerate(unions * (40 // max(len(unions), 1) + 1)):
         if len(studios) == 40:
@@ -186,6 +187,9 @@ def _seed_studios(today: date, rng: random.Random) -> int:
                 field=fields[i % len(fields)],
                 level=levels[len(studios)],
                 recognised_on=date(today.year - 1 - i % 6, 4, 28),
+                exemplary_on=min(date(today.year - i % 6, 4, 28), today)
+                if len(studios) % 4 == 0
+                else None,
                 achievements="技术革新成果若干项，创造经济效益。",
             )  # fmt: skip
         )

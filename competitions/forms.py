@@ -154,9 +154,15 @@ class StudioForm(forms.ModelForm):
             "field",
             "level",
             "recognised_on",
+            "exemplary_on",
             "achievements",
         ]
-        widgets = {"recognised_on": DATE, "achievements": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "recognised_on": DATE,
+            "exemplary_on": DATE,
+            "achievements": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"exemplary_on": _("Only for a studio named exemplary (示范).")}
 
     def __init__(self, *args, organisations, members, **kwargs):
         super().__init__(*args, **kwargs)

@@ -249,10 +249,13 @@ class StudioLevel(models.TextChoices):
     CITY = "city", _("City")
     PROVINCIAL = "provincial", _("Provincial")
     NATIONAL = "national", _("National")
-    EXEMPLARY = "exemplary", _("Exemplary")
 
 
 class InnovationStudio(models.Model):
+    """An innovation studio (创新工作室, domain.md G): named at a level (city, provincial or
+    national) on `recognised_on`, and, apart from its level, possibly named exemplary (示范)
+    on `exemplary_on`: a city-level studio may be exemplary too."""
+
     name = models.CharField(_("name"), max_length=120)
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
@@ -268,6 +271,7 @@ class InnovationStudio(models.Model):
     field = models.CharField(_("field"), max_length=20, choices=Field.choices)
     level = models.CharField(_("level"), max_length=20, choices=StudioLevel.choices)
     recognised_on = models.DateField(_("recognised on"))
+    exemplary_on = models.DateField(_("named exemplary on"), null=True, blank=True)
     achievements = models.TextField(_("achievements"), blank=True)
 
     class Meta:
@@ -276,6 +280,10 @@ class InnovationStudio(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_exemplary(self) -> bool:
+        return self.exemplary_on is not None
 
 
 # --- Nomination rounds ---------------------------------------------------------------------

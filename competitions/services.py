@@ -507,10 +507,18 @@ def honour_kind_create(
 
 
 @transaction.atomic
-def studio_create(*, actor, organisation: Organisation, **fields) -> InnovationStudio:
+def studio_create(
+    *, actor, organisation: Organisation, today: date | None = None, **fields
+) -> InnovationStudio:
+    """Record a studio: its level and the day it was named at it, and the day it was named
+    exemplary (示范) if it was."""
+    today = today or timezone.localdate()
     leader = fields.get("leader")
     if leader is not None and not leader.organisation.path.startswith(organisation.path):
         raise ValidationError({"leader": _("The leader must be a member of this organisation.")})
+    for day in ("recognised_on", "exemplary_on"):
+        if fields.get(day) and fields[day] > today:
+            raise ValidationError({day: _("This day has not come yet.")})
     studio = InnovationStudio.objects.create(organisation=organisation, **fields)
     audit_event(studio, "studio.create", actor=actor)
     return studio

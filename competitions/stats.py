@@ -1,5 +1,6 @@
 """Per-organisation competition figures for a window of dates (see members/stats.py for the
-shape): competitions organised, entries, honours by kind and level.
+shape): competitions organised, entries, honours by kind and level, innovation studios by
+level and the year they were named.
 
 Honours count by the day they were awarded (`Honour.awarded_on`), never by the day they were
 typed in: the honours of 2026 entered in December count in the quarter they were awarded.
@@ -23,6 +24,17 @@ The honour figures (`honours`), one column each, all counted in the honour's org
 The four level columns add up to `honours`; a kind the administrator adds counts in `honours`
 and its level's column only. A May-Day honour or pioneer team at county level counts in
 `honours_county` only.
+
+The studio figures (`studios`), in the studio's organisation; a studio has one level (city,
+provincial or national, named at it on `recognised_on`) and may be exemplary (示范,
+`exemplary_on`) as well, so an exemplary city-level studio counts in both columns:
+
+    studios_named                   innovation studios (创新工作室) named in the window
+    studios_named_<level>           ... at city, provincial, national level
+    exemplary_studios_named         named exemplary (示范) in the window
+    studios                         every studio named by the window's end
+    studios_<level>                 ... at city, provincial, national level
+    exemplary_studios               exemplary by the window's end
 """
 
 from __future__ import annotations
@@ -34,7 +46,7 @@ from django.db.models import Count, F, Q, QuerySet
 from members.models import Organisation
 from members.stats import within_subtree
 
-from .models import Competition, Entry, Honour, HonourLevel
+from .models import Competition, Entry, Honour, HonourLevel, InnovationStudio, StudioLevel
 
 L = HonourLevel
 
@@ -94,6 +106,33 @@ def honours(start: date, end: date, within: Organisation | None = None) -> Query
         .annotate(
             honours=Count("pk"),
             **{name: Count("pk", filter=q) for name, q in HONOUR_FIGURES.items()},
+        )
+    )
+
+
+def studios(start: date, end: date, within: Organisation | None = None) -> QuerySet:
+    """Innovation studios (创新工作室), in the studio's organisation. Named in the window, by the
+    level they were named at (one level each: the studio's current level and the day it was
+    named at it, `recognised_on`): studios_named, studios_named_city, studios_named_provincial,
+    studios_named_national; exemplary_studios_named: named 示范 in the window (`exemplary_on`;
+    a studio may be city-level and 示范 at once, so it counts in both). Held at the window's
+    end: studios (every studio named by then), studios_city, studios_provincial,
+    studios_national and exemplary_studios (示范 by then)."""
+    qs = InnovationStudio.objects.filter(recognised_on__lte=end)
+    named = Q(recognised_on__gte=start)
+    exemplary_by_end = Q(exemplary_on__isnull=False, exemplary_on__lte=end)
+    levels = (StudioLevel.CITY, StudioLevel.PROVINCIAL, StudioLevel.NATIONAL)
+    return (
+        within_subtree(qs, within)
+        .order_by()
+        .values("organisation_id")
+        .annotate(
+            studios_named=Count("pk", filter=named),
+            **{f"studios_named_{lv}": Count("pk", filter=named & Q(level=lv)) for lv in levels},
+            exemplary_studios_named=Count("pk", filter=Q(exemplary_on__range=(start, end))),
+            studios=Count("pk"),
+            **{f"studios_{lv}": Count("pk", filter=Q(level=lv)) for lv in levels},
+            exemplary_studios=Count("pk", filter=exemplary_by_end),
         )
     )
 

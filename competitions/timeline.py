@@ -58,7 +58,9 @@ def studio_events(member) -> list[TimelineEvent]:
             date=s.recognised_on,
             kind="studio",
             title=_("Leads the innovation studio %(name)s") % {"name": s.name},
-            detail=s.get_level_display(),
+            detail=f"{s.get_level_display()} · {_('Exemplary')}"
+            if s.is_exemplary
+            else s.get_level_display(),
         )
         for s in InnovationStudio.objects.filter(leader=member)
     ]

@@ -35,7 +35,8 @@ def test_the_demo_seed_makes_every_state_and_runs_once(city, staff_user, admin_u
     # The six default rules of the 五一 medal, and one of the city's.
     assert NominationRound.objects.get().rules.count() == 7
     assert InnovationStudio.objects.count() == 40
-    assert InnovationStudio.objects.filter(level="exemplary").count() == 10
+    assert InnovationStudio.objects.filter(exemplary_on__isnull=False).count() == 10
+    assert InnovationStudio.objects.filter(exemplary_on__isnull=False, level="city").count() == 7
     counts = (Competition.objects.count(), Honour.objects.count(), Entry.objects.count())
     assert demo.seed(date(2026, 5, 1)) == 0
     assert (Competition.objects.count(), Honour.objects.count(), Entry.objects.count()) == counts

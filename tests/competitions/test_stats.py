@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 
 from competitions import services, stats
 from competitions.models import HonourKind
@@ -83,3 +84,46 @@ def test_honour_figures_stay_in_the_subtree_asked_for(city):
     honour(city.union_b, "may_day_medal", "city", date(2026, 8, 1))
     assert set(figures(stats.honours, Q3, city.county_a)) == {city.union_a.pk}
     assert set(figures(stats.honours, Q3)) == {city.union_a.pk, city.union_b.pk}
+
+
+# --- Innovation studios --------------------------------------------------------------------
+
+
+def studio(org, level, named, exemplary=None):
+    return services.studio_create(
+        actor=None, organisation=org, name=f"{level}工作室", field="innovation", level=level,
+        recognised_on=named, exemplary_on=exemplary, today=date(2026, 12, 31),
+    )  # fmt: skip
+
+
+def test_studios_by_level_and_the_year_they_were_named(city):
+    """A city-level studio named 示范 counts as city-level and as exemplary (before: one level
+    each, "exemplary" instead of city)."""
+    studio(city.union_a, "city", date(2025, 4, 28), exemplary=date(2026, 4, 28))
+    studio(city.union_a, "city", date(2026, 1, 1))
+    studio(city.union_a, "provincial", date(2026, 12, 31), exemplary=date(2026, 12, 31))
+    studio(city.union_a, "national", date(2024, 5, 1))
+    studio(city.union_b, "city", date(2026, 6, 1))  # another union's
+    year_2026 = figures(stats.studios, (date(2026, 1, 1), date(2026, 12, 31)))[city.union_a.pk]
+    assert {k: v for k, v in year_2026.items() if k != "organisation_id"} == {
+        "studios_named": 2,
+        "studios_named_city": 1,
+        "studios_named_provincial": 1,
+        "studios_named_national": 0,
+        "exemplary_studios_named": 2,
+        "studios": 4,
+        "studios_city": 2,
+        "studios_provincial": 1,
+        "studios_national": 1,
+        "exemplary_studios": 2,
+    }
+    year_2025 = figures(stats.studios, (date(2025, 1, 1), date(2025, 12, 31)))[city.union_a.pk]
+    assert (year_2025["studios_named_city"], year_2025["exemplary_studios_named"]) == (1, 0)
+    assert (year_2025["studios"], year_2025["exemplary_studios"]) == (2, 0)
+    county_b = figures(stats.studios, (date(2026, 1, 1), date(2026, 12, 31)), city.county_b)
+    assert set(county_b) == {city.union_b.pk} and county_b[city.union_b.pk]["studios_city"] == 1
+
+
+def test_a_studio_is_not_named_in_the_future(city):
+    with pytest.raises(ValidationError):
+        studio(city.union_a, "city", date(2026, 1, 1), exemplary=date(2027, 1, 1))

@@ -393,10 +393,12 @@ def test_staff_records_a_studio(city, as_user, staff_user):
     response = as_user(staff_user).post(
         url("studio_create"),
         {"name": "劳模创新工作室", "organisation": city.union_a.pk, "leader": leader.pk,
-         "field": "innovation", "level": "exemplary", "recognised_on": "2025-04-28"},
+         "field": "innovation", "level": "city", "recognised_on": "2025-04-28",
+         "exemplary_on": "2026-04-28"},
     )  # fmt: skip
     assert response.status_code == 302
-    assert InnovationStudio.objects.get().leader == leader
+    studio = InnovationStudio.objects.get()
+    assert (studio.leader, studio.level, studio.exemplary_on) == (leader, "city", date(2026, 4, 28))
 
 
 def test_the_member_timeline_shows_entries_honours_and_studios(city, as_user, staff_user):

@@ -1,6 +1,7 @@
-"""The data migrations of honours: award dates backfilled from the local recording day, the
-built-in kinds renamed to Chinese (names the administrator changed are kept). Run on the
-historical models inside the test's transaction (PostgreSQL rolls the schema back too)."""
+"""The data migrations of competitions: award dates backfilled from the local recording day,
+the built-in kinds renamed to Chinese (names the administrator changed are kept), exemplary
+studios given a level. Run on the historical models inside the test's transaction
+(PostgreSQL rolls the schema back too)."""
 
 from datetime import date
 
@@ -12,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 BEFORE = [("competitions", "0005_honour_awarded_on")]
 AFTER = [("competitions", "0008_awarded_on_required")]
+LATEST = [("competitions", "0012_exemplary_studios")]
 
 
 def migrate(target):
@@ -21,9 +23,14 @@ def migrate(target):
     return executor.loader.project_state(target).apps
 
 
-def test_award_dates_come_from_the_local_recording_day_and_kinds_are_renamed(city):
+def immediate():
+    """Rows written in the test must not leave deferred checks pending before an ALTER TABLE."""
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_award_dates_come_from_the_local_recording_day_and_kinds_are_renamed(city):
+    immediate()
     apps = migrate(BEFORE)
     Honour = apps.get_model("competitions", "Honour")
     HonourKind = apps.get_model("competitions", "HonourKind")
@@ -51,3 +58,20 @@ def test_award_dates_come_from_the_local_recording_day_and_kinds_are_renamed(cit
     assert names["top_ten_star"] == "宜昌十佳"
     levels = dict(HonourKind.objects.values_list("code", "level"))
     assert (levels["national_model_worker"], levels["may_day_medal"]) == ("national", "")
+
+
+def test_an_exemplary_studio_keeps_the_distinction_and_takes_the_city_level(city):
+    immediate()
+    apps = migrate([("competitions", "0011_studio_exemplary_apart_from_level")])
+    Studio = apps.get_model("competitions", "InnovationStudio")
+    kw = dict(organisation_id=city.union_a.pk, field="innovation", recognised_on=date(2024, 4, 28))
+    exemplary = Studio.objects.create(name="示范工作室", level="exemplary", **kw)
+    provincial = Studio.objects.create(name="省级工作室", level="provincial", **kw)
+    apps = migrate(LATEST)
+    Studio = apps.get_model("competitions", "InnovationStudio")
+    assert Studio.objects.filter(pk=exemplary.pk).values_list("level", "exemplary_on").get() == (
+        "city", date(2024, 4, 28),
+    )  # fmt: skip
+    assert Studio.objects.filter(pk=provincial.pk).values_list("level", "exemplary_on").get() == (
+        "provincial", None,
+    )  # fmt: skip
