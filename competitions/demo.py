@@ -58,7 +58,7 @@ def _seed_competitions(today: date, city: Organisation, rng: random.Random) -> i
             actor=None, organiser=city, name=name, field=field, kind=kind,
             starts_on=today - timedelta(days=60), ends_on=today + timedelta(days=60),
             registration_opens=today - timedelta(days=30),
-            registration_closes=today + timedelta(days=30), trim_extremes=False,
+            registration_closes=today + timedelta(days=30),
         )  # fmt: skip
         for cname, weight, low, high in criteria:
             services.criterion_add(
@@ -106,10 +106,12 @@ def _seed_honours(today: date, city: Organisation) -> int:
         .select_related("organisation")
         .order_by("pk")[:200]
     )
+    # Awarded at the 五一 conferences (28 April), the medals of this year only if that has come.
+    last_may_day = date(today.year if today >= date(today.year, 4, 28) else today.year - 1, 4, 28)
     plan = [
         ("national_model_worker", "national", today.year - 1, "中共中央、国务院", 7),
         ("provincial_model_worker", "provincial", today.year - 1, "湖北省人民政府", 26),
-        ("may_day_medal", "city", today.year, "宜昌市总工会", 50),
+        ("may_day_medal", "city", last_may_day.year, "宜昌市总工会", 50),
     ]
     honours, i = [], 0
     for code, level, year, body, n in plan:
@@ -119,6 +121,7 @@ def _seed_honours(today: date, city: Organisation) -> int:
                     kind=kinds[code],
                     level=level,
                     year=year,
+                    awarded_on=date(year, 4, 28),
                     awarding_body=body,
                     organisation=member.organisation,
                     member=member,
@@ -130,7 +133,8 @@ def _seed_honours(today: date, city: Organisation) -> int:
             Honour(
                 kind=kinds["may_day_award"],
                 level="city",
-                year=today.year,
+                year=last_may_day.year,
+                awarded_on=last_may_day,
                 awarding_body="宜昌市总工会",
                 organisation=union,
             )  # fmt: skip
@@ -140,29 +144,34 @@ def _seed_honours(today: date, city: Organisation) -> int:
 
 
 def _seed_round(today: date, city: Organisation) -> int:
+    """A 五一 medal round with the default quota rules of the kind and a city-specific one."""
     round_ = nominations.round_create(
         actor=None, organiser=city, kind=HonourKind.objects.get(code="may_day_medal"),
-        level="city", year=today.year + 1, awarding_body="宜昌市总工会",
+        level="city", year=today.year + 1, awarding_body="宜昌市总工会", today=today,
     )  # fmt: skip
-    for attribute, operator, percent in [
-        ("frontline", "gte", 60), ("migrant", "gte", 20), ("women", "gte", 20),
-        ("manager", "lte", 15),
-    ]:  # fmt: skip
-        nominations.rule_add(
-            actor=None, round_=round_, attribute=attribute, operator=operator, percent=D(percent)
-        )
+    nominations.rule_add(
+        actor=None, round_=round_, attribute="women", operator="gte", percent=D(20)
+    )
+    i = 0
     for union in _unions(5):
         nominations.quota_set(actor=None, round_=round_, organisation=union, seats=3)
         for member in _members(union, 2):
-            nominations.nominate(actor=None, round_=round_, organisation=union, member=member)
+            nominations.nominate(
+                actor=None, round_=round_, organisation=union, member=member,
+                is_industrial_worker=member.is_frontline and i % 2 == 0,
+                is_science_education=i % 5 == 1, is_non_public=i % 3 != 2,
+                is_key_industry=i % 2 == 0,
+            )  # fmt: skip
+            i += 1
     return 1
 
 
 def _seed_studios(today: date, rng: random.Random) -> int:
     unions = _unions(40)
     fields = list(Field.values)
-    levels = [StudioLevel.EXEMPLARY] * 10 + [StudioLevel.CITY] * 18
-    levels += [StudioLevel.PROVINCIAL] * 9 + [StudioLevel.NATIONAL] * 3
+    # 28 city-level studios, 9 provincial, 3 national; 10 of them (city and provincial) named
+    # exemplary (示范) a year after they were recognised.
+    levels = [StudioLevel.CITY] * 28 + [StudioLevel.PROVINCIAL] * 9 + [StudioLevel.NATIONAL] * 3
     studios = []
     for i, union in enumerate(unions * (40 // max(len(unions), 1) + 1)):
         if len(studios) == 40:
@@ -178,6 +187,9 @@ def _seed_studios(today: date, rng: random.Random) -> int:
                 field=fields[i % len(fields)],
                 level=levels[len(studios)],
                 recognised_on=date(today.year - 1 - i % 6, 4, 28),
+                exemplary_on=min(date(today.year - i % 6, 4, 28), today)
+                if len(studios) % 4 == 0
+                else None,
                 achievements="技术革新成果若干项，创造经济效益。",
             )  # fmt: skip
         )

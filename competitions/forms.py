@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import DATE, OrgChoiceField
@@ -18,6 +19,7 @@ from .models import (
     InnovationStudio,
     NominationRound,
     QuotaAttribute,
+    QuotaDefault,
     QuotaOperator,
 )
 
@@ -42,7 +44,6 @@ class CompetitionForm(forms.ModelForm):
             "ends_on",
             "registration_opens",
             "registration_closes",
-            "trim_extremes",
         ]
         widgets = {
             "starts_on": DATE,
@@ -104,10 +105,21 @@ class HonourForm(forms.ModelForm):
 
     class Meta:
         model = Honour
-        fields = ["kind", "level", "year", "awarding_body", "organisation", "member", "team_name"]
+        fields = [
+            "kind",
+            "level",
+            "year",
+            "awarded_on",
+            "awarding_body",
+            "organisation",
+            "member",
+            "team_name",
+        ]
+        widgets = {"awarded_on": DATE}
 
     def __init__(self, *args, organisations, members, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["awarded_on"].initial = timezone.localdate
         self.fields["kind"].queryset = HonourKind.objects.filter(active=True)
         self.fields["organisation"].queryset = organisations
         self.fields["member"].queryset = members
@@ -119,6 +131,7 @@ class WinnersForm(forms.Form):
     kind = forms.ModelChoiceField(queryset=HonourKind.objects.filter(active=True))
     level = forms.ChoiceField(choices=HonourLevel.choices, label=_("Level"))
     year = forms.IntegerField(min_value=1949, max_value=2100, label=_("Year"))
+    awarded_on = forms.DateField(widget=DATE, label=_("Awarded on"), initial=timezone.localdate)
     awarding_body = forms.CharField(max_length=120, label=_("Awarding body"))
     top = forms.IntegerField(min_value=1, max_value=100, initial=3, label=_("Ranks up to"))
 
@@ -141,9 +154,15 @@ class StudioForm(forms.ModelForm):
             "field",
             "level",
             "recognised_on",
+            "exemplary_on",
             "achievements",
         ]
-        widgets = {"recognised_on": DATE, "achievements": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "recognised_on": DATE,
+            "exemplary_on": DATE,
+            "achievements": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"exemplary_on": _("Only for a studio named exemplary (示范).")}
 
     def __init__(self, *args, organisations, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -187,6 +206,10 @@ class NoticeForm(forms.Form):
     notice_to = forms.DateField(widget=DATE, label=_("Notice until"))
 
 
+class DecideForm(forms.Form):
+    awarded_on = forms.DateField(widget=DATE, label=_("Awarded on"), required=False)
+
+
 class ObjectionForm(forms.Form):
     received_on = forms.DateField(widget=DATE, label=_("Received on"))
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Objection"))
@@ -198,6 +221,16 @@ class ObjectionForm(forms.Form):
 class NominationForm(forms.Form):
     organisation = OrgChoiceField(queryset=None, label=_("Union"))
     member = forms.ModelChoiceField(queryset=Member.objects.none(), label=_("Member"))
+    # What the quota rules ask that the member's record does not hold (nominations.RECORDED).
+    is_industrial_worker = forms.BooleanField(required=False, label=_("Industrial worker"))
+    is_science_education = forms.BooleanField(required=False, label=_("Science or education staff"))
+    is_non_public = forms.BooleanField(required=False, label=_("Works in a non-public enterprise"))
+    is_key_industry = forms.BooleanField(required=False, label=_("Works in a key industry"))
+    is_enterprise_head = forms.BooleanField(
+        required=False,
+        label=_("Enterprise head"),
+        help_text=_("The enterprise's legal representative or principal, not a manager."),
+    )
 
     def __init__(self, *args, unions, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -206,10 +239,21 @@ class NominationForm(forms.Form):
         self.helper = _helper()
 
 
+class QuotaDefaultForm(forms.ModelForm):
+    class Meta:
+        model = QuotaDefault
+        fields = ["kind", "attribute", "operator", "percent", "effective_from", "note"]
+        widgets = {"effective_from": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
 class HonourKindForm(forms.ModelForm):
     class Meta:
         model = HonourKind
-        fields = ["code", "name", "recipient"]
+        fields = ["code", "name", "recipient", "level"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -58,9 +58,6 @@ class Competition(models.Model):
         choices=CompetitionStatus.choices,
         default=CompetitionStatus.PLANNED,
     )
-    trim_extremes = models.BooleanField(
-        _("drop the highest and lowest judge when there are 5 or more"), default=False
-    )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -185,13 +182,17 @@ class RecipientKind(models.TextChoices):
 
 
 class HonourKind(models.Model):
-    """A kind of honour (rule table: the built-in kinds come with the data migration; the
-    federation administrator adds more)."""
+    """A kind of honour (rule table: the built-in kinds come with the data migration, named in
+    Chinese; the federation administrator adds more). A kind whose level is given (全国劳动模范:
+    national) is awarded at that level only; without one (五一劳动奖章) at any level."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=80)
     recipient = models.CharField(
         _("awarded to"), max_length=20, choices=RecipientKind.choices, default="member"
+    )
+    level = models.CharField(
+        _("only at level"), max_length=20, choices=HonourLevel.choices, blank=True
     )
     builtin = models.BooleanField(default=False, editable=False)
     active = models.BooleanField(_("active"), default=True)
@@ -207,6 +208,9 @@ class Honour(models.Model):
     kind = models.ForeignKey(HonourKind, verbose_name=_("kind"), on_delete=models.PROTECT)
     level = models.CharField(_("level"), max_length=20, choices=HonourLevel.choices)
     year = models.PositiveIntegerField(_("year"))
+    # The day the awarding body conferred it: the figures count honours by this day, not by the
+    # day they were typed in (created_at).
+    awarded_on = models.DateField(_("awarded on"))
     awarding_body = models.CharField(_("awarding body"), max_length=120)
     # The organisation the honour belongs to (the member's union at the time, the honoured
     # organisation itself, or the team's union): scoping goes through it.
@@ -228,7 +232,7 @@ class Honour(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-year", "kind_id", "pk"]
+        ordering = ["-year", "-awarded_on", "kind_id", "pk"]
         verbose_name = _("honour")
 
     def __str__(self) -> str:
@@ -245,10 +249,13 @@ class StudioLevel(models.TextChoices):
     CITY = "city", _("City")
     PROVINCIAL = "provincial", _("Provincial")
     NATIONAL = "national", _("National")
-    EXEMPLARY = "exemplary", _("Exemplary")
 
 
 class InnovationStudio(models.Model):
+    """An innovation studio (创新工作室, domain.md G): named at a level (city, provincial or
+    national) on `recognised_on`, and, apart from its level, possibly named exemplary (示范)
+    on `exemplary_on`: a city-level studio may be exemplary too."""
+
     name = models.CharField(_("name"), max_length=120)
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
@@ -264,6 +271,7 @@ class InnovationStudio(models.Model):
     field = models.CharField(_("field"), max_length=20, choices=Field.choices)
     level = models.CharField(_("level"), max_length=20, choices=StudioLevel.choices)
     recognised_on = models.DateField(_("recognised on"))
+    exemplary_on = models.DateField(_("named exemplary on"), null=True, blank=True)
     achievements = models.TextField(_("achievements"), blank=True)
 
     class Meta:
@@ -272,6 +280,10 @@ class InnovationStudio(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_exemplary(self) -> bool:
+        return self.exemplary_on is not None
 
 
 # --- Nomination rounds ---------------------------------------------------------------------
@@ -284,9 +296,19 @@ class RoundStatus(models.TextChoices):
 
 
 class QuotaAttribute(models.TextChoices):
+    """Who a quota rule counts (domain.md G). The member's record holds frontline, migrant,
+    gender and manager; the nomination records the rest (Nomination.is_*)."""
+
+    INDUSTRIAL = "industrial", _("Industrial workers")
     FRONTLINE = "frontline", _("Frontline workers")
+    # Frontline nominees who are not industrial workers (五一 medals: 其他一线职工).
+    OTHER_FRONTLINE = "other_frontline", _("Other frontline workers")
+    SCIENCE_EDUCATION = "science_education", _("Science and education staff")
     MIGRANT = "migrant", _("Migrant workers")
     WOMEN = "women", _("Women")
+    NON_PUBLIC = "non_public", _("From non-public enterprises")
+    KEY_INDUSTRY = "key_industry", _("From key industries")
+    ENTERPRISE_HEAD = "enterprise_head", _("Enterprise heads")
     MANAGER = "manager", _("Managers and leaders")
 
 
@@ -330,6 +352,36 @@ class QuotaRule(models.Model):
         return f"{self.attribute} {self.operator} {self.percent}"
 
 
+class QuotaDefault(models.Model):
+    """A default quota rule of an honour kind (rule table, seeded from the 2024 五一 notice and
+    the 2015 全国劳模 quotas; the administrator adds newer rows). A round starts with the rules
+    in force for its kind on the day it is created: per attribute and direction, the newest row
+    effective by then; a row of "at least 0%" or "at most 100%" withdraws the rule."""
+
+    kind = models.ForeignKey(
+        HonourKind, verbose_name=_("honour"), on_delete=models.CASCADE, related_name="quotas"
+    )
+    attribute = models.CharField(_("who"), max_length=20, choices=QuotaAttribute.choices)
+    operator = models.CharField(_("rule"), max_length=3, choices=QuotaOperator.choices)
+    percent = models.DecimalField(_("percent"), max_digits=5, decimal_places=2)
+    effective_from = models.DateField(_("effective from"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["kind_id", "attribute", "operator", "-effective_from", "-pk"]
+        verbose_name = _("default quota rule")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.attribute} {self.operator} {self.percent}"
+
+    @property
+    def withdraws(self) -> bool:
+        """A rule every list meets: the row ends the default instead of setting one."""
+        if self.operator == QuotaOperator.AT_LEAST:
+            return self.percent <= 0
+        return self.percent >= 100
+
+
 class NominationQuota(models.Model):
     round = models.ForeignKey(NominationRound, on_delete=models.CASCADE, related_name="quotas")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -358,6 +410,13 @@ class Nomination(models.Model):
         max_length=20, choices=NominationStatus.choices, default=NominationStatus.NOMINATED
     )
     honour = models.ForeignKey(Honour, null=True, blank=True, on_delete=models.SET_NULL)
+    # What the quota rules ask of a nominee that the member's record does not hold, recorded by
+    # the nominating union.
+    is_industrial_worker = models.BooleanField(_("industrial worker"), default=False)
+    is_science_education = models.BooleanField(_("science or education staff"), default=False)
+    is_non_public = models.BooleanField(_("works in a non-public enterprise"), default=False)
+    is_key_industry = models.BooleanField(_("works in a key industry"), default=False)
+    is_enterprise_head = models.BooleanField(_("enterprise head"), default=False)
 
     class Meta:
         ordering = ["pk"]

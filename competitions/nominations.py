@@ -1,6 +1,7 @@
 """Nomination rounds (domain.md G): quotas per organisation, quota rules kept as data and
 checked against the list, a public notice with objections, and the outcome written to the
-honours register."""
+honours register. A round starts with its honour kind's default quota rules (QuotaDefault,
+a rule table) and its organiser may add and remove rules while it is open."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -27,19 +28,36 @@ from .models import (
     NominationStatus,
     Objection,
     QuotaAttribute,
+    QuotaDefault,
     QuotaOperator,
     QuotaRule,
     RoundStatus,
 )
 from .services import _ancestor_paths, honour_create
 
-# How each quota attribute reads a member.
+# How each quota attribute reads a nomination: from the member's record, or from what the
+# nominating union recorded on the nomination.
 MATCHES = {
-    QuotaAttribute.FRONTLINE: lambda m: m.is_frontline,
-    QuotaAttribute.MIGRANT: lambda m: m.is_migrant,
-    QuotaAttribute.WOMEN: lambda m: m.gender == "F",
-    QuotaAttribute.MANAGER: lambda m: m.is_manager,
+    QuotaAttribute.INDUSTRIAL: lambda n: n.is_industrial_worker,
+    QuotaAttribute.FRONTLINE: lambda n: n.member.is_frontline,
+    QuotaAttribute.OTHER_FRONTLINE: lambda n: n.member.is_frontline and not n.is_industrial_worker,
+    QuotaAttribute.SCIENCE_EDUCATION: lambda n: n.is_science_education,
+    QuotaAttribute.MIGRANT: lambda n: n.member.is_migrant,
+    QuotaAttribute.WOMEN: lambda n: n.member.gender == "F",
+    QuotaAttribute.NON_PUBLIC: lambda n: n.is_non_public,
+    QuotaAttribute.KEY_INDUSTRY: lambda n: n.is_key_industry,
+    QuotaAttribute.ENTERPRISE_HEAD: lambda n: n.is_enterprise_head,
+    QuotaAttribute.MANAGER: lambda n: n.member.is_manager,
 }
+# The nominee's attributes recorded on the nomination (the members app does not hold them).
+RECORDED = (
+    "is_industrial_worker",
+    "is_science_education",
+    "is_non_public",
+    "is_key_industry",
+    "is_enterprise_head",
+)
+ORDER = {a: i for i, a in enumerate(QuotaAttribute.values)}
 
 
 def visible_rounds(user) -> QuerySet[NominationRound]:
@@ -59,14 +77,63 @@ def visible_nominations(user, round_: NominationRound) -> QuerySet[Nomination]:
     return access.scope(user, qs, org_field="organisation")
 
 
+def defaults_in_force(kind: HonourKind, on: date) -> list[QuotaDefault]:
+    """The kind's default quota rules on a day: per attribute and direction, the newest row
+    effective by then, unless that row withdraws the rule."""
+    latest: dict[tuple[str, str], QuotaDefault] = {}
+    for row in QuotaDefault.objects.filter(kind=kind, effective_from__lte=on).order_by(
+        "-effective_from", "-pk"
+    ):
+        latest.setdefault((row.attribute, row.operator), row)
+    rows = [r for r in latest.values() if not r.withdraws]
+    return sorted(rows, key=lambda r: (ORDER.get(r.attribute, 99), r.operator))
+
+
+@transaction.atomic
+def quota_default_add(
+    *,
+    actor,
+    kind: HonourKind,
+    attribute: str,
+    operator: str,
+    percent: Decimal,
+    effective_from: date,
+    note: str = "",
+) -> QuotaDefault:
+    """A newer row of the default quota rules (the federation administrator only)."""
+    if actor is not None and not access.can(actor, "rules.edit"):
+        raise PermissionDenied
+    if not Decimal("0") <= percent <= Decimal("100"):
+        raise ValidationError({"percent": _("A share is between 0 and 100.")})
+    row = QuotaDefault.objects.create(
+        kind=kind, attribute=attribute, operator=operator, percent=percent,
+        effective_from=effective_from, note=note,
+    )  # fmt: skip
+    audit_event(row, "nomination.quota_default_add", actor=actor)
+    return row
+
+
 @transaction.atomic
 def round_create(
-    *, actor, organiser: Organisation, kind: HonourKind, level: str, year: int, awarding_body: str
+    *,
+    actor,
+    organiser: Organisation,
+    kind: HonourKind,
+    level: str,
+    year: int,
+    awarding_body: str,
+    with_defaults: bool = True,
+    today: date | None = None,
 ) -> NominationRound:
+    """A round, starting with the kind's default quota rules in force today (unless asked not
+    to); the organiser changes them while the round is open."""
     round_ = NominationRound.objects.create(
         organiser=organiser, kind=kind, level=level, year=year, awarding_body=awarding_body
     )
-    audit_event(round_, "nomination.round_create", actor=actor)
+    if with_defaults:
+        for row in defaults_in_force(kind, today or timezone.localdate()):
+            round_.rules.create(attribute=row.attribute, operator=row.operator, percent=row.percent)
+    audit_event(round_, "nomination.round_create", actor=actor, rules=round_.rules.count())
     return round_
 
 
@@ -88,6 +155,14 @@ def rule_add(
 
 
 @transaction.atomic
+def rule_remove(*, actor, rule: QuotaRule) -> None:
+    round_ = NominationRound.objects.select_for_update().get(pk=rule.round_id)
+    _open(round_)
+    audit_event(round_, "nomination.rule_remove", actor=actor, rule=str(rule))
+    rule.delete()
+
+
+@transaction.atomic
 def quota_set(
     *, actor, round_: NominationRound, organisation: Organisation, seats: int
 ) -> NominationQuota:
@@ -103,8 +178,19 @@ def quota_set(
 
 @transaction.atomic
 def nominate(
-    *, actor, round_: NominationRound, organisation: Organisation, member: Member
+    *,
+    actor,
+    round_: NominationRound,
+    organisation: Organisation,
+    member: Member,
+    **recorded: bool,
 ) -> Nomination:
+    """Nominate a member; `recorded` holds the attributes the quota rules read from the
+    nomination (RECORDED: industrial worker, science or education staff, non-public
+    enterprise, key industry, enterprise head), False when not given."""
+    unknown = set(recorded) - set(RECORDED)
+    if unknown:
+        raise TypeError(f"unknown nominee attributes: {sorted(unknown)}")
     round_ = NominationRound.objects.select_for_update().get(pk=round_.pk)
     _open(round_)
     quota = round_.quotas.filter(organisation=organisation).first()
@@ -120,7 +206,9 @@ def nominate(
         )
     if round_.nominees.filter(member=member).exists():
         raise ValidationError(_("%(name)s is already nominated.") % {"name": member.name})
-    nomination = Nomination.objects.create(round=round_, organisation=organisation, member=member)
+    nomination = Nomination.objects.create(
+        round=round_, organisation=organisation, member=member, **recorded
+    )
     audit_event(nomination, "nomination.create", actor=actor)
     return nomination
 
@@ -143,13 +231,17 @@ class RuleCheck:
 
 
 def quota_check(round_: NominationRound) -> list[RuleCheck]:
-    """Every rule against the round's list, with the actual share. Compared exactly
-    (matching * 100 against percent * total), so 60% of 5 is met by 3."""
-    members = [n.member for n in round_.nominees.select_related("member")]
-    total = len(members)
+    """Every rule of the round against its list (check_rules)."""
+    return check_rules(list(round_.rules.all()), list(round_.nominees.select_related("member")))
+
+
+def check_rules(rules: list[QuotaRule], nominees: list[Nomination]) -> list[RuleCheck]:
+    """Every rule against a list of nominations, with the actual share. Compared exactly
+    (matching * 100 against percent * total), so 60% of 5 is met by 3 and 35% of 20 by 7."""
+    total = len(nominees)
     checks = []
-    for rule in round_.rules.all():
-        matching = sum(1 for m in members if MATCHES[rule.attribute](m))
+    for rule in rules:
+        matching = sum(1 for n in nominees if MATCHES[rule.attribute](n))
         share = Decimal(matching * 100)
         target = rule.percent * total
         ok = share >= target if rule.operator == QuotaOperator.AT_LEAST else share <= target
@@ -214,15 +306,27 @@ def objection_record(
 
 @transaction.atomic
 def round_decide(
-    *, actor, round_: NominationRound, awarded: set[int], today: date | None = None
+    *,
+    actor,
+    round_: NominationRound,
+    awarded: set[int],
+    awarded_on: date | None = None,
+    today: date | None = None,
 ) -> NominationRound:
     """Close the round after its notice: the nominees in `awarded` (nomination ids) go into
-    the honours register; the others are recorded as not awarded."""
+    the honours register as awarded on `awarded_on` (today when not given); the others are
+    recorded as not awarded."""
     today = today or timezone.localdate()
+    awarded_on = awarded_on or today
     round_ = NominationRound.objects.select_for_update().get(pk=round_.pk)
     wait = decide_wait(round_, today)
     if wait:
         raise ValidationError(wait)
+    if awarded_on <= round_.notice_to:
+        raise ValidationError(
+            {"awarded_on": _("The honours are awarded after the public notice, which ran until "
+                             "%(date)s.") % {"date": long_date(round_.notice_to)}}
+        )  # fmt: skip
     for nomination in round_.nominees.select_related("member", "organisation"):
         if nomination.pk in awarded:
             nomination.status = NominationStatus.AWARDED
@@ -231,9 +335,11 @@ def round_decide(
                 kind=round_.kind,
                 level=round_.level,
                 year=round_.year,
+                awarded_on=awarded_on,
                 awarding_body=round_.awarding_body,
                 organisation=nomination.organisation,
                 member=nomination.member,
+                today=today,
             )
         else:
             nomination.status = NominationStatus.NOT_AWARDED

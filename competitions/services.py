@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members import access
-from members.models import GRASSROOTS_KINDS, Member, Organisation, Role
+from members.models import Member, Organisation
 from unionportal.core.audit import audit_event
 
 from .models import (
@@ -31,11 +31,15 @@ from .models import (
     RecipientKind,
     Score,
 )
-
-CENT = Decimal("0.01")
-HUNDRED = Decimal("100")
-TRIM_FROM = 5  # judges needed before the highest and lowest may be dropped
-
+from .scoring import (
+    HUNDRED,
+    combine,
+    conflict_units,
+    judge_total,
+    rank_with_ties,
+    recused,
+    role_paths,
+)
 
 # --- Who sees what -------------------------------------------------------------------------
 
@@ -258,23 +262,6 @@ def entry_register(
 # --- Judging -------------------------------------------------------------------------------
 
 
-def _role_paths(user_id: int) -> list[tuple[str, str]]:
-    return [
-        (r.organisation.path, r.organisation.kind)
-        for r in Role.objects.current().filter(user_id=user_id).select_related("organisation")
-    ]
-
-
-def recused(role_paths: list[tuple[str, str]], entry: Entry) -> bool:
-    """A judge holding a role in the entry's union (or in the grassroots union it belongs
-    to) may not score it."""
-    path = entry.organisation.path
-    for role_path, kind in role_paths:
-        if role_path == path or (kind in GRASSROOTS_KINDS and path.startswith(role_path)):
-            return True
-    return False
-
-
 def judge_for(user, competition: Competition) -> Judge | None:
     return Judge.objects.filter(competition=competition, user=user).first()
 
@@ -283,7 +270,7 @@ def judge_sheet(*, judge: Judge) -> list[dict]:
     """The entries assigned to a judge with the judge's scores: the one cross-scope read of
     this app (architecture.md), audited. Names only, no identifiers."""
     competition = judge.competition
-    roles = _role_paths(judge.user_id)
+    roles = role_paths(judge.user_id)
     criteria = list(competition.criteria.all())
     scores = defaultdict(dict)
     for s in Score.objects.filter(judge=judge, entry__competition=competition):
@@ -293,12 +280,14 @@ def judge_sheet(*, judge: Judge) -> list[dict]:
     assigned = set(judge.entries.values_list("pk", flat=True))
     if assigned:
         entries = entries.filter(pk__in=assigned)
+    entries = list(entries)
+    units = conflict_units(e.organisation for e in entries)
     for entry in entries:
         mine = scores.get(entry.pk, {})
         rows.append(
             {
                 "entry": entry,
-                "recused": recused(roles, entry),
+                "recused": recused(roles, units[entry.organisation_id]),
                 "cells": [(c, mine.get(c.pk)) for c in criteria],
                 "done": len(mine) == len(criteria),
             }
@@ -318,7 +307,8 @@ def score_entry(*, actor, judge: Judge, entry: Entry, values: dict[int, Decimal]
         raise ValidationError(_("Scores can only be given while the competition is judging."))
     if judge.entries.exists() and not judge.entries.filter(pk=entry.pk).exists():
         raise ValidationError(_("This entry is not assigned to you."))
-    if recused(_role_paths(judge.user_id), entry):
+    unit = conflict_units([entry.organisation])[entry.organisation_id]
+    if recused(role_paths(judge.user_id), unit):
         raise ValidationError(_("You hold a role in this entry's union and must stand aside."))
     errors = {}
     criteria = list(competition.criteria.all())
@@ -341,42 +331,14 @@ def score_entry(*, actor, judge: Judge, entry: Entry, values: dict[int, Decimal]
     audit_event(entry, "competition.score", actor=actor, judge=judge.user.username)
 
 
-def judge_total(values: dict[int, Decimal], weights: dict[int, Decimal]) -> Decimal:
-    """One judge's weighted score of one entry (weights sum to 100)."""
-    return sum((values[c] * w for c, w in weights.items()), Decimal("0")) / HUNDRED
-
-
-def combine(totals: list[Decimal], *, trim: bool) -> Decimal | None:
-    """The mean over judges, dropping the highest and lowest when asked and there are 5 or
-    more judges."""
-    if not totals:
-        return None
-    totals = sorted(totals)
-    if trim and len(totals) >= TRIM_FROM:
-        totals = totals[1:-1]
-    return (sum(totals, Decimal("0")) / len(totals)).quantize(CENT, ROUND_HALF_UP)
-
-
-def rank_with_ties(totals: dict[int, Decimal | None]) -> dict[int, int | None]:
-    """Standard competition ranking: equal totals share a rank and the next rank skips
-    (1, 2, 2, 4). Entries without a total have no rank."""
-    ordered = sorted(((t, k) for k, t in totals.items() if t is not None), key=lambda x: -x[0])
-    ranks: dict[int, int | None] = {k: None for k, t in totals.items() if t is None}
-    previous, rank = None, 0
-    for position, (total, key) in enumerate(ordered, start=1):
-        if total != previous:
-            rank, previous = position, total
-        ranks[key] = rank
-    return ranks
-
-
 def standings(competition: Competition) -> dict:
-    """Totals, ranks and how many scores are still missing."""
+    """Totals, ranks and how many scores are still missing, by the rules of
+    competitions.scoring (recusal, scaling, the one trimming rule, rounding)."""
     criteria = list(competition.criteria.all())
-    weights = {c.pk: c.weight for c in criteria}
     judges = list(competition.judges.all())
     entries = list(competition.entries.select_related("organisation", "member").order_by("pk"))
-    roles = {j.pk: _role_paths(j.user_id) for j in judges}
+    roles = {j.pk: role_paths(j.user_id) for j in judges}
+    units = conflict_units(e.organisation for e in entries)
     assigned = defaultdict(set)
     for judge_id, entry_id in Judge.entries.through.objects.filter(
         judge__competition=competition
@@ -390,14 +352,16 @@ def standings(competition: Competition) -> dict:
     for entry in entries:
         per_judge = []
         for j in judges:
-            if recused(roles[j.pk], entry) or (assigned[j.pk] and entry.pk not in assigned[j.pk]):
+            if recused(roles[j.pk], units[entry.organisation_id]) or (
+                assigned[j.pk] and entry.pk not in assigned[j.pk]
+            ):
                 continue
             values = given.get((entry.pk, j.pk), {})
             if len(values) < len(criteria):
                 missing += 1
                 continue
-            per_judge.append(judge_total(values, weights))
-        totals[entry.pk] = combine(per_judge, trim=competition.trim_extremes)
+            per_judge.append(judge_total(values, criteria))
+        totals[entry.pk] = combine(per_judge)
     ranks = rank_with_ties(totals)
     return {
         "entries": entries,
@@ -445,12 +409,23 @@ def honour_create(
     kind: HonourKind,
     level: str,
     year: int,
+    awarded_on: date,
     awarding_body: str,
     organisation: Organisation,
     member: Member | None = None,
     team_name: str = "",
     entry: Entry | None = None,
+    today: date | None = None,
 ) -> Honour:
+    """Record an honour; it counts in the figures of the day it was awarded."""
+    today = today or timezone.localdate()
+    if awarded_on > today:
+        raise ValidationError({"awarded_on": _("An honour cannot be awarded in the future.")})
+    if kind.level and level != kind.level:
+        raise ValidationError(
+            {"level": _("%(kind)s is awarded at one level only: %(level)s.")
+             % {"kind": kind.name, "level": kind.get_level_display()}}
+        )  # fmt: skip
     if kind.recipient == RecipientKind.MEMBER and member is None:
         raise ValidationError({"member": _("This honour goes to a member: choose one.")})
     if kind.recipient == RecipientKind.TEAM and not (team_name or member):
@@ -461,6 +436,7 @@ def honour_create(
         kind=kind,
         level=level,
         year=year,
+        awarded_on=awarded_on,
         awarding_body=awarding_body,
         organisation=organisation,
         member=member,
@@ -479,6 +455,7 @@ def honours_from_winners(
     kind: HonourKind,
     level: str,
     year: int,
+    awarded_on: date,
     awarding_body: str,
     top: int,
 ) -> list[Honour]:
@@ -504,6 +481,7 @@ def honours_from_winners(
                     kind=kind,
                     level=level,
                     year=year,
+                    awarded_on=awarded_on,
                     awarding_body=awarding_body,
                     organisation=entry.organisation,
                     member=member,
@@ -515,10 +493,12 @@ def honours_from_winners(
 
 
 @transaction.atomic
-def honour_kind_create(*, actor, code: str, name: str, recipient: str) -> HonourKind:
+def honour_kind_create(
+    *, actor, code: str, name: str, recipient: str, level: str = ""
+) -> HonourKind:
     if HonourKind.objects.filter(code=code).exists():
         raise ValidationError({"code": _("This code is taken.")})
-    kind = HonourKind.objects.create(code=code, name=name, recipient=recipient)
+    kind = HonourKind.objects.create(code=code, name=name, recipient=recipient, level=level)
     audit_event(kind, "honour.kind_create", actor=actor)
     return kind
 
@@ -527,10 +507,18 @@ def honour_kind_create(*, actor, code: str, name: str, recipient: str) -> Honour
 
 
 @transaction.atomic
-def studio_create(*, actor, organisation: Organisation, **fields) -> InnovationStudio:
+def studio_create(
+    *, actor, organisation: Organisation, today: date | None = None, **fields
+) -> InnovationStudio:
+    """Record a studio: its level and the day it was named at it, and the day it was named
+    exemplary (示范) if it was."""
+    today = today or timezone.localdate()
     leader = fields.get("leader")
     if leader is not None and not leader.organisation.path.startswith(organisation.path):
         raise ValidationError({"leader": _("The leader must be a member of this organisation.")})
+    for day in ("recognised_on", "exemplary_on"):
+        if fields.get(day) and fields[day] > today:
+            raise ValidationError({day: _("This day has not come yet.")})
     studio = InnovationStudio.objects.create(organisation=organisation, **fields)
     audit_event(studio, "studio.create", actor=actor)
     return studio

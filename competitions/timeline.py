@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -43,7 +41,7 @@ def honour_events(member) -> list[TimelineEvent]:
 
     return [
         TimelineEvent(
-            date=date(h.year, 1, 1),
+            date=h.awarded_on,
             kind="honour",
             title=_("Honour: %(kind)s %(year)s") % {"kind": h.kind.name, "year": h.year},
             detail=h.awarding_body,
@@ -60,7 +58,9 @@ def studio_events(member) -> list[TimelineEvent]:
             date=s.recognised_on,
             kind="studio",
             title=_("Leads the innovation studio %(name)s") % {"name": s.name},
-            detail=s.get_level_display(),
+            detail=f"{s.get_level_display()} · {_('Exemplary')}"
+            if s.is_exemplary
+            else s.get_level_display(),
         )
         for s in InnovationStudio.objects.filter(leader=member)
     ]

@@ -209,6 +209,14 @@ def _union_b_round(city, chair_b) -> int:
     return round_.pk
 
 
+def _union_b_rule(city, chair_b) -> int:
+    from competitions.models import QuotaRule
+
+    return QuotaRule.objects.create(
+        round_id=_union_b_round(city, chair_b), attribute="women", operator="gte", percent=20
+    ).pk
+
+
 def _union_b_nomination(city, chair_b) -> int:
     from competitions.models import Nomination
 
@@ -315,6 +323,7 @@ UNION_B_OBJECTS = {
             "round_export",
         )
     },
+    "competitions:rule_remove": _union_b_rule,
     "competitions:objection_add": _union_b_nomination,
     "competitions:nomination_withdraw": _union_b_nomination,
     "competitions:criterion_remove": _union_b_criterion,

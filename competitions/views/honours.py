@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -15,14 +16,16 @@ from members import access
 from members.models import Member, Organisation
 from members.views.common import apply_service_errors, is_id
 
-from .. import services
+from .. import nominations, services
 from ..forms import (
     HonourForm,
     HonourKindForm,
+    QuotaDefaultForm,
 )
 from ..models import (
     Honour,
     HonourKind,
+    QuotaDefault,
 )
 from .common import _xlsx
 
@@ -53,6 +56,7 @@ def honour_list(request: HttpRequest) -> HttpResponse:
         rows = (
             (
                 h.year,
+                h.awarded_on,
                 h.kind.name,
                 h.get_level_display(),
                 h.recipient_name,
@@ -64,6 +68,7 @@ def honour_list(request: HttpRequest) -> HttpResponse:
         )
         headers = [
             _("Year"),
+            _("Awarded on"),
             _("Honour"),
             _("Level"),
             _("Recipient"),
@@ -137,4 +142,38 @@ def honour_kinds(request: HttpRequest) -> HttpResponse:
         request,
         "competitions/honour_kinds.html",
         {"kinds": HonourKind.objects.all(), "form": form, "can_edit": can_edit},
+    )
+
+
+@login_required
+def quota_rules(request: HttpRequest) -> HttpResponse:
+    """The default nomination quota rules per honour kind (a rule table): every role reads
+    them, the administrator adds newer rows; a round starts with those in force."""
+    access.require(request.user, "view")
+    form = QuotaDefaultForm(request.POST or None, initial={"effective_from": timezone.localdate()})
+    if request.method == "POST":
+        access.require(request.user, "rules.edit")
+        if form.is_valid():
+            try:
+                nominations.quota_default_add(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("The rule has been added."))
+                return redirect("competitions:quota_rules")
+    today = timezone.localdate()
+    kinds = []
+    for kind in HonourKind.objects.filter(quotas__isnull=False).distinct().order_by("pk"):
+        kinds.append((kind, nominations.defaults_in_force(kind, today)))
+    return render(
+        request,
+        "competitions/quota_rules.html",
+        {
+            "kinds": kinds,
+            "rows": QuotaDefault.objects.select_related("kind").order_by(
+                "kind_id", "-effective_from", "attribute", "operator"
+            ),
+            "form": form,
+            "can_edit": access.can(request.user, "rules.edit"),
+        },
     )

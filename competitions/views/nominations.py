@@ -15,8 +15,16 @@ from members.models import Member, Organisation
 from members.views.common import apply_service_errors, is_id
 
 from .. import nominations as svc
-from ..forms import NominationForm, NoticeForm, ObjectionForm, QuotaForm, RoundForm, RuleForm
-from ..models import Nomination, NominationRound, RoundStatus
+from ..forms import (
+    DecideForm,
+    NominationForm,
+    NoticeForm,
+    ObjectionForm,
+    QuotaForm,
+    RoundForm,
+    RuleForm,
+)
+from ..models import Nomination, NominationRound, QuotaRule, RoundStatus
 from ..steps import round_progress
 from .common import _xlsx
 
@@ -141,6 +149,21 @@ def rule_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def rule_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's organiser drops a quota rule (a default that does not fit) while it is open."""
+    rule = get_object_or_404(
+        QuotaRule.objects.filter(round__in=svc.visible_rounds(request.user)), pk=pk
+    )
+    round_ = _managed(request, rule.round_id)
+    try:
+        svc.rule_remove(actor=request.user, rule=rule)
+    except ValidationError as exc:
+        _messages(request, exc)
+    return redirect(round_)
+
+
+@login_required
+@require_POST
 def quota_set(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _managed(request, pk)
     form = QuotaForm(request.POST, organisations=_quota_unions(round_))
@@ -174,8 +197,17 @@ def round_notice(request: HttpRequest, pk: int) -> HttpResponse:
 def round_decide(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _managed(request, pk)
     awarded = {int(v) for v in request.POST.getlist("awarded") if is_id(v)}
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(round_)
     try:
-        svc.round_decide(actor=request.user, round_=round_, awarded=awarded)
+        svc.round_decide(
+            actor=request.user,
+            round_=round_,
+            awarded=awarded,
+            awarded_on=form.cleaned_data["awarded_on"],
+        )
     except ValidationError as exc:
         _messages(request, exc)
     return redirect(round_)
@@ -267,6 +299,7 @@ def round_export(request: HttpRequest, pk: int) -> HttpResponse:
             _("yes") if n.member.is_migrant else "",
             n.member.get_gender_display(),
             _("yes") if n.member.is_manager else "",
+            *(_("yes") if getattr(n, field) else "" for field in svc.RECORDED),
             n.get_status_display(),
         )
         for n in svc.visible_nominations(request.user, round_)
@@ -279,6 +312,11 @@ def round_export(request: HttpRequest, pk: int) -> HttpResponse:
         _("Migrant"),
         _("Gender"),
         _("Manager"),
+        _("Industrial worker"),
+        _("Science or education staff"),
+        _("Non-public enterprise"),
+        _("Key industry"),
+        _("Enterprise head"),
         _("Status"),
     ]
     if access.can(request.user, "honour.manage", round_.organiser):

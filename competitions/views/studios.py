@@ -17,6 +17,7 @@ from ..forms import (
 )
 from ..models import (
     InnovationStudio,
+    StudioLevel,
 )
 from .honours import _record_for_a_member
 
@@ -33,13 +34,22 @@ def studio_list(request: HttpRequest) -> HttpResponse:
         org_field="organisation",
     )
     level = request.GET.get("level", "")
-    if level:
+    if level in StudioLevel.values:
         qs = qs.filter(level=level)
+    exemplary = request.GET.get("exemplary") == "1"
+    if exemplary:
+        qs = qs.filter(exemplary_on__isnull=False)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "competitions/studio_list.html",
-        {"page": page, "can_add": access.can(request.user, "honour.manage")},
+        {
+            "page": page,
+            "level": level,
+            "levels": StudioLevel.choices,
+            "exemplary": exemplary,
+            "can_add": access.can(request.user, "honour.manage"),
+        },
     )
 
 

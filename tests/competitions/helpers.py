@@ -12,7 +12,7 @@ from tests.factories import MemberFactory, UserFactory
 D = Decimal
 
 
-def make_competition(organiser, *, status="planned", criteria=None, judges=(), trim=False):
+def make_competition(organiser, *, status="planned", criteria=None, judges=()):
     competition = Competition.objects.create(
         organiser=organiser,
         name="青工技能大赛",
@@ -22,7 +22,6 @@ def make_competition(organiser, *, status="planned", criteria=None, judges=(), t
         ends_on=date(2026, 6, 30),
         registration_opens=date(2026, 3, 1),
         registration_closes=date(2026, 3, 31),
-        trim_extremes=trim,
     )
     for name, weight, low, high in criteria or [("实操", 60, 0, 100), ("理论", 40, 0, 100)]:
         competition.criteria.create(name=name, weight=D(weight), min_score=low, max_score=high)

@@ -32,9 +32,11 @@ def test_the_demo_seed_makes_every_state_and_runs_once(city, staff_user, admin_u
     assert Score.objects.exists()
     assert Honour.objects.filter(kind__code="national_model_worker").count() == 7
     assert Honour.objects.filter(kind__code="may_day_award").count() == 2
-    assert NominationRound.objects.get().rules.count() == 4
+    # The six default rules of the 五一 medal, and one of the city's.
+    assert NominationRound.objects.get().rules.count() == 7
     assert InnovationStudio.objects.count() == 40
-    assert InnovationStudio.objects.filter(level="exemplary").count() == 10
+    assert InnovationStudio.objects.filter(exemplary_on__isnull=False).count() == 10
+    assert InnovationStudio.objects.filter(exemplary_on__isnull=False, level="city").count() == 7
     counts = (Competition.objects.count(), Honour.objects.count(), Entry.objects.count())
     assert demo.seed(date(2026, 5, 1)) == 0
     assert (Competition.objects.count(), Honour.objects.count(), Entry.objects.count()) == counts

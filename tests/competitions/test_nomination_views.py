@@ -48,10 +48,12 @@ def test_staff_creates_a_round_with_rules_and_quotas(city, as_user, staff_user):
          "awarding_body": "市总"},
     )  # fmt: skip
     round_ = NominationRound.objects.get()
+    defaults = round_.rules.count()  # the 五一 medal's default rules (test_quotas.py)
     client.post(url("rule_add", round_.pk), {"attribute": "frontline", "operator": "gte",
                                               "percent": "60"})  # fmt: skip
     client.post(url("quota_set", round_.pk), {"organisation": city.union_a.pk, "seats": 2})
-    assert round_.rules.get().percent == D(60)
+    assert defaults == 6
+    assert round_.rules.get(attribute="frontline").percent == D(60)
     assert round_.quotas.get().seats == 2
 
 

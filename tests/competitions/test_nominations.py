@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def make_round(city, staff_user, seats=10):
     round_ = svc.round_create(
         actor=staff_user, organiser=city.city, kind=HonourKind.objects.get(code="may_day_medal"),
-        level="city", year=2026, awarding_body="宜昌市总工会",
+        level="city", year=2026, awarding_body="宜昌市总工会", with_defaults=False,
     )  # fmt: skip
     svc.quota_set(actor=staff_user, round_=round_, organisation=city.union_a, seats=seats)
     return round_

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from competitions import services
+from competitions import scoring, services
 from competitions.models import Competition, Honour, HonourKind, Judge, Score
 from tests.factories import MemberFactory
 
@@ -167,32 +167,8 @@ def test_the_total_keeps_two_decimal_places(city):
     assert services.standings(competition)["totals"][entry.pk] == D("90.33")
 
 
-def test_with_five_judges_trimming_drops_the_highest_and_lowest(city):
-    j = judges(5)
-    values = [[60], [70], [80], [90], [100]]
-    trimmed = make_competition(city.city, status="judging", criteria=[("a", 100, 0, 100)],
-                               judges=j, trim=True)  # fmt: skip
-    entry = add_entry(trimmed, city.union_a)
-    score_all(trimmed, {entry: dict(zip(j, [[10], [70], [80], [90], [100]], strict=True))})
-    assert services.standings(trimmed)["totals"][entry.pk] == D("80.00")
-    plain = make_competition(city.city, status="judging", criteria=[("a", 100, 0, 100)],
-                             judges=j)  # fmt: skip
-    entry2 = add_entry(plain, city.union_a)
-    score_all(plain, {entry2: dict(zip(j, values, strict=True))})
-    assert services.standings(plain)["totals"][entry2.pk] == D("80.00")
-
-
-def test_with_four_judges_nothing_is_trimmed(city):
-    j = judges(4)
-    competition = make_competition(city.city, status="judging", criteria=[("a", 100, 0, 100)],
-                                   judges=j, trim=True)  # fmt: skip
-    entry = add_entry(competition, city.union_a)
-    score_all(competition, {entry: dict(zip(j, [[10], [70], [80], [100]], strict=True))})
-    assert services.standings(competition)["totals"][entry.pk] == D("65.00")
-
-
 def test_ties_share_a_rank_and_the_next_rank_is_skipped():
-    ranks = services.rank_with_ties(
+    ranks = scoring.rank_with_ties(
         {1: D("90"), 2: D("85.5"), 3: D("85.5"), 4: D("80"), 5: D("80"), 6: D("70"), 7: None}
     )
     assert ranks == {1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 6, 7: None}
@@ -230,7 +206,7 @@ def test_a_recused_judge_is_not_waited_for(city, staff_user, chair_a):
     score_all(competition, {entry: {other: [7]}})
     services.competition_publish(actor=staff_user, competition=competition)
     entry.refresh_from_db()
-    assert (entry.rank, entry.total) == (1, D("7.00"))
+    assert (entry.rank, entry.total) == (1, D("70.00"))  # 7 of 0-10 is 70%
 
 
 def test_winners_become_honours_once(city, staff_user):
@@ -244,7 +220,7 @@ def test_winners_become_honours_once(city, staff_user):
     competition = services.competition_publish(actor=staff_user, competition=competition)
     kind = HonourKind.objects.get(code="skills_champion")
     kw = dict(actor=staff_user, competition=competition, kind=kind, level="city", year=2026,
-              awarding_body="宜昌市总工会", top=2)  # fmt: skip
+              awarding_body="宜昌市总工会", top=2, awarded_on=date(2026, 6, 30))  # fmt: skip
     made = services.honours_from_winners(**kw)
     assert sorted(h.member_id for h in made) == sorted(e.member_id for e in entries[:3])
     assert services.honours_from_winners(**kw) == []
@@ -278,7 +254,7 @@ def test_a_winning_team_gets_a_team_honour_or_one_per_member(city, staff_user):
     score_all(competition, {team: {j: [9]}})
     competition = services.competition_publish(actor=staff_user, competition=competition)
     kw = dict(actor=staff_user, competition=competition, level="city", year=2026,
-              awarding_body="市总", top=1)  # fmt: skip
+              awarding_body="市总", top=1, awarded_on=date(2026, 6, 30))  # fmt: skip
     services.honours_from_winners(kind=HonourKind.objects.get(code="pioneer_team"), **kw)
     services.honours_from_winners(kind=HonourKind.objects.get(code="may_day_medal"), **kw)
     pioneer = Honour.objects.get(kind__code="pioneer_team")
@@ -302,7 +278,7 @@ def test_a_judge_with_assigned_entries_sees_and_scores_only_those(city, staff_us
     score_all(competition, {a: {j1: [8], j2: [6]}, b: {j2: [9]}})
     table = services.standings(competition)
     assert (table["missing"], table["totals"][a.pk], table["totals"][b.pk]) == (
-        0, D("7.00"), D("9.00"),
+        0, D("70.00"), D("90.00"),
     )  # fmt: skip
     with pytest.raises(ValidationError):
         services.judge_assign(actor=staff_user, judge=judge1, entries=[b])

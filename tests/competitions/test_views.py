@@ -70,7 +70,7 @@ def test_list_pages_cost_the_same_whatever_their_length(
             make_competition(city.city)
             Honour.objects.create(
                 kind=HonourKind.objects.first(), level="city", year=2025, awarding_body="市",
-                organisation=city.union_a, member=member,
+                organisation=city.union_a, member=member, awarded_on=date(2025, 4, 28),
             )  # fmt: skip
             NominationRound.objects.create(
                 organiser=city.city, kind=HonourKind.objects.first(), level="city", year=2026,
@@ -334,7 +334,8 @@ def test_winners_become_honours_from_the_page(city, as_user, staff_user, chair_a
     client = as_user(staff_user)
     client.post(url("competition_publish", competition.pk))
     kind = HonourKind.objects.get(code="skills_champion")
-    data = {"kind": kind.pk, "level": "city", "year": 2026, "awarding_body": "市总", "top": 2}
+    data = {"kind": kind.pk, "level": "city", "year": 2026, "awarding_body": "市总", "top": 2,
+            "awarded_on": "2026-06-30"}  # fmt: skip
     assert as_user(chair_a).post(url("winners_to_honours", competition.pk), data).status_code == (
         403
     )
@@ -362,7 +363,7 @@ def test_county_staff_records_an_honour_for_a_member(city, as_user, county_user)
     response = client.post(
         url("honour_create"),
         {"kind": kind.pk, "level": "city", "year": 2025, "awarding_body": "市总",
-         "organisation": city.union_a.pk, "member": member.pk},
+         "organisation": city.union_a.pk, "member": member.pk, "awarded_on": "2025-04-28"},
     )  # fmt: skip
     assert response.status_code == 302
     assert Honour.objects.get().member == member
@@ -375,7 +376,7 @@ def test_honours_list_and_export_are_scoped_and_masked(city, as_user, chair_a):
     for m in (mine, theirs):
         Honour.objects.create(
             kind=kind, level="city", year=2025, awarding_body="市", organisation=m.organisation,
-            member=m,
+            member=m, awarded_on=date(2025, 4, 28),
         )  # fmt: skip
     client = as_user(chair_a)
     page = client.get(url("honour_list"))
@@ -392,10 +393,12 @@ def test_staff_records_a_studio(city, as_user, staff_user):
     response = as_user(staff_user).post(
         url("studio_create"),
         {"name": "劳模创新工作室", "organisation": city.union_a.pk, "leader": leader.pk,
-         "field": "innovation", "level": "exemplary", "recognised_on": "2025-04-28"},
+         "field": "innovation", "level": "city", "recognised_on": "2025-04-28",
+         "exemplary_on": "2026-04-28"},
     )  # fmt: skip
     assert response.status_code == 302
-    assert InnovationStudio.objects.get().leader == leader
+    studio = InnovationStudio.objects.get()
+    assert (studio.leader, studio.level, studio.exemplary_on) == (leader, "city", date(2026, 4, 28))
 
 
 def test_the_member_timeline_shows_entries_honours_and_studios(city, as_user, staff_user):
@@ -405,6 +408,7 @@ def test_the_member_timeline_shows_entries_honours_and_studios(city, as_user, st
     Honour.objects.create(
         kind=HonourKind.objects.get(code="may_day_medal"), level="city", year=2025,
         awarding_body="市总", organisation=city.union_a, member=member,
+        awarded_on=date(2025, 4, 28),
     )  # fmt: skip
     InnovationStudio.objects.create(
         name="张师傅创新工作室", organisation=city.union_a, leader=member, field="innovation",
@@ -447,7 +451,7 @@ def test_a_member_honour_needs_a_member(city, as_user, staff_user):
     response = as_user(staff_user).post(
         url("honour_create"),
         {"kind": kind.pk, "level": "city", "year": 2025, "awarding_body": "市总",
-         "organisation": city.union_a.pk},
+         "organisation": city.union_a.pk, "awarded_on": "2025-04-28"},
     )  # fmt: skip
     assert response.status_code == 200
     assert "member" in response.context["form"].errors

@@ -125,6 +125,7 @@ def quarter(city, admin_user, staff_user, chair_a, chair_b):
         awarding_body="宜昌市总工会",
         organisation=city.union_a,
         member=MemberFactory(organisation=city.union_a),
+        awarded_on=date(2026, 8, 15),
     )
     Honour.objects.filter(pk=honour.pk).update(created_at="2026-08-15T10:00:00+08:00")
     return period

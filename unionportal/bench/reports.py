@@ -134,9 +134,9 @@ def hand_aggregates(start: date, end: date) -> list[tuple[str, str, list]]:
         "entries": """
             SELECT organisation_id, COUNT(*) AS competition_entries FROM competitions_entry
             WHERE registered_on BETWEEN %(start)s AND %(end)s GROUP BY organisation_id""",
-        "honours": f"""
+        "honours": """
             SELECT organisation_id, COUNT(*) AS honours FROM competitions_honour
-            WHERE {local_day} BETWEEN %(start)s AND %(end)s GROUP BY organisation_id""",
+            WHERE awarded_on BETWEEN %(start)s AND %(end)s GROUP BY organisation_id""",
         "employers without a union": """
             SELECT DISTINCT ON (r.organisation_id) r.organisation_id,
                    r.employers_without_union

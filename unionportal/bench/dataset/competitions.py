@@ -29,10 +29,9 @@ def add_competitions(p: dict) -> int:
         f"""
         INSERT INTO competitions_competition
             (name, field, kind, starts_on, ends_on, registration_opens, registration_closes,
-             status, trim_extremes, published_at, created_at, organiser_id)
+             status, published_at, created_at, organiser_id)
         SELECT '基准竞赛' || c.g, c.field, c.kind, c.day, c.day + 30, c.day - 30, c.day - 1,
                CASE WHEN c.day + 30 < %(end)s::date THEN 'published' ELSE 'judging' END,
-               c.g %% 2 = 0,
                CASE WHEN c.day + 30 < %(end)s::date THEN {MOMENT.format(d="c.day + 31")} END,
                {MOMENT.format(d="c.day - 40")}, c.organiser
         FROM (
@@ -99,9 +98,9 @@ def add_honours(p: dict) -> int:
     return run_sql(
         f"""
         INSERT INTO competitions_honour
-            (level, year, awarding_body, team_name, created_at, member_id, organisation_id,
-             kind_id)
-        SELECT h.level, EXTRACT(year FROM h.day)::int, '基准市总工会', '',
+            (level, year, awarded_on, awarding_body, team_name, created_at, member_id,
+             organisation_id, kind_id)
+        SELECT h.level, EXTRACT(year FROM h.day)::int, h.day, '基准市总工会', '',
                {MOMENT.format(d="h.day")}, m.id, m.organisation_id, h.kind_id
         FROM ({picked_members("honours")}) m
         CROSS JOIN LATERAL (
