@@ -15,18 +15,27 @@ from .models import Education, EmploymentType, Gender, MemberStatus
 EDUCATION_LABELS = {
     Education.PRIMARY: "小学及以下",
     Education.JUNIOR: "初中",
-    Education.SENIOR: "高中/中专/技校",
+    Education.SENIOR: "高中、中专或技校",
     Education.COLLEGE: "大专",
     Education.BACHELOR: "本科",
     Education.POSTGRADUATE: "研究生",
 }
 EMPLOYMENT_LABELS = {
-    EmploymentType.PERMANENT: "无固定期限合同",
-    EmploymentType.FIXED_TERM: "固定期限合同",
+    EmploymentType.PERMANENT: "无固定期限劳动合同",
+    EmploymentType.FIXED_TERM: "固定期限劳动合同",
     EmploymentType.DISPATCHED: "劳务派遣",
     EmploymentType.PART_TIME: "非全日制",
-    EmploymentType.PLATFORM: "新就业形态",
-    EmploymentType.CIVIL_SERVICE: "机关事业单位编制",
+    EmploymentType.PLATFORM: "新就业形态（平台）",
+    EmploymentType.CIVIL_SERVICE: "机关事业单位在编人员",
+}
+# The words of earlier templates, still accepted on import (files in circulation): the labels
+# above are the member form's own, so a union worker meets one vocabulary.
+CHOICE_ALIASES = {
+    "高中/中专/技校": Education.SENIOR,
+    "无固定期限合同": EmploymentType.PERMANENT,
+    "固定期限合同": EmploymentType.FIXED_TERM,
+    "新就业形态": EmploymentType.PLATFORM,
+    "机关事业单位编制": EmploymentType.CIVIL_SERVICE,
 }
 STATUS_LABELS = {
     MemberStatus.APPLIED: "申请中",

@@ -21,7 +21,7 @@ EXAMPLE_ROW = {
     "resident_id": "11010519491231002X",
     "phone": "13800000000",
     "education": "本科",
-    "employment_type": "固定期限合同",
+    "employment_type": "固定期限劳动合同",
     "is_migrant": NO,
     "is_frontline": YES,
     "is_manager": NO,
