@@ -28,10 +28,10 @@ EMPLOYMENT_LABELS = {
     EmploymentType.PLATFORM: "新就业形态（平台）",
     EmploymentType.CIVIL_SERVICE: "机关事业单位在编人员",
 }
-# The words of earlier templates, still accepted on import (files in circulation): the labels
-# above are the member form's own, so a union worker meets one vocabulary.
-CHOICE_ALIASES = {
-    "高中/中专/技校": Education.SENIOR,
+# The words of earlier templates, still read on import (files in circulation): the labels above
+# are the member form's own, so a union worker meets one vocabulary.
+EDUCATION_ALIASES = {"高中/中专/技校": Education.SENIOR}
+EMPLOYMENT_ALIASES = {
     "无固定期限合同": EmploymentType.PERMANENT,
     "固定期限合同": EmploymentType.FIXED_TERM,
     "新就业形态": EmploymentType.PLATFORM,
@@ -66,6 +66,7 @@ class ImportColumn:
     kind: str  # text, id, phone, choice, bool, date, money, org
     required: bool = False
     choices: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # older file word -> code
     width: int = 14
     note: str = ""
 
@@ -85,8 +86,17 @@ IMPORT_COLUMNS: list[ImportColumn] = [
         note="18位居民身份证号，末位可为X；15位旧号码会自动转换。请把本列设为文本格式。",
     ),
     ImportColumn("phone", "手机号", "phone", width=15, note="11位手机号，可不填。"),
-    ImportColumn("education", "学历", "choice", choices=EDUCATION_LABELS, width=16),
-    ImportColumn("employment_type", "用工形式", "choice", choices=EMPLOYMENT_LABELS, width=18),
+    ImportColumn(
+        "education", "学历", "choice", choices=EDUCATION_LABELS, aliases=EDUCATION_ALIASES, width=16
+    ),
+    ImportColumn(
+        "employment_type",
+        "用工形式",
+        "choice",
+        choices=EMPLOYMENT_LABELS,
+        aliases=EMPLOYMENT_ALIASES,
+        width=18,
+    ),
     ImportColumn("is_migrant", "农民工(是/否)", "bool", width=14, note=YES_NO_NOTE),
     ImportColumn("is_frontline", "一线职工(是/否)", "bool", width=16, note=YES_NO_NOTE),
     ImportColumn("is_manager", "管理人员(是/否)", "bool", width=16, note=YES_NO_NOTE),

@@ -17,7 +17,6 @@ from ..forms import MemberForm
 from ..models import MEMBER_ORG_KINDS, Organisation
 from ..services.members import MEMBER_FIELDS
 from ..spreadsheets import (
-    CHOICE_ALIASES,
     NO,
     YES,
     ImportColumn,
@@ -93,9 +92,8 @@ def _choice(column: ImportColumn, text: str) -> str:
     for code, label in column.choices.items():
         if text == label or text.lower() == code:
             return code
-    alias = CHOICE_ALIASES.get(text)
-    if alias is not None and alias in column.choices:
-        return alias
+    if text in column.aliases:
+        return column.aliases[text]
     raise CellError(
         _("Choose one of: %(choices)s.") % {"choices": "、".join(column.choices.values())}
     )
