@@ -333,7 +333,7 @@ class NominationRound(models.Model):
         ordering = ["-year", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.year}"
+        return _("%(year)s %(honour)s") % {"year": self.year, "honour": self.kind}
 
     def get_absolute_url(self) -> str:
         return reverse("competitions:round_detail", args=[self.pk])

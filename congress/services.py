@@ -447,7 +447,10 @@ def motion_verdict(*, actor, motion: Motion, verdict: str, comment: str = "", ve
         raise ValidationError({"verdict": _("Choose the proposer's verdict.")})
     motion.verdict = verdict
     label = Verdict(verdict).label
-    text = f"{label}. {comment}".strip() if comment else str(label)
+    comment = comment.strip()
+    text = _("%(verdict)s. %(comment)s") % {"verdict": label, "comment": comment}
+    if not comment:
+        text = str(label)
     if verdict == Verdict.UNSATISFIED:
         today = timezone.localdate()
         motion.due_on = today + timedelta(days=CongressRule.current(today).reply_days)

@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import access
 from .forms import DATE
@@ -36,11 +37,11 @@ class MemberFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         field_name="name",
         lookup_expr="icontains",
-        label=_("Name"),
+        label=pgettext_lazy("person", "Name"),
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": _("Name"),
+                "placeholder": pgettext_lazy("person", "Name"),
                 # Digits never belong in a name: ID numbers and phones go to the exact
                 # lookup (a POST), so they never end up in a URL or an access log.
                 "pattern": r"[^0-9０-９]*",
@@ -71,8 +72,8 @@ class MemberFilter(django_filters.FilterSet):
     )
     sort = django_filters.ChoiceFilter(
         choices=[
-            ("name", _("Name")),
-            ("-name", _("Name, descending")),
+            ("name", pgettext_lazy("person", "Name")),
+            ("-name", pgettext_lazy("person", "Name, descending")),
             ("joined_on", _("Joined on, earliest first")),
             ("-joined_on", _("Joined on, latest first")),
             ("union", _("Union")),

@@ -27,9 +27,14 @@ def test_every_committed_entry_is_translated_and_not_fuzzy():
 
 
 def test_the_compiled_catalogue_matches_the_source():
-    compiled = {e.msgid: e.msgstr or e.msgstr_plural.get(0) for e in polib.mofile(str(MO))}
-    source = {e.msgid: e.msgstr or e.msgstr_plural.get(0) for e in committed() if e.msgid}
-    assert {k: v for k, v in compiled.items() if k} == source, "run `make messages`"
+    # Keyed by context and id: one English word can have several Chinese ones ("Name" of a
+    # person is 姓名, of an organisation 名称).
+    def key(e):
+        return (e.msgctxt or "", e.msgid)
+
+    compiled = {key(e): e.msgstr or e.msgstr_plural.get(0) for e in polib.mofile(str(MO))}
+    source = {key(e): e.msgstr or e.msgstr_plural.get(0) for e in committed() if e.msgid}
+    assert {k: v for k, v in compiled.items() if k[1]} == source, "run `make messages`"
 
 
 def test_placeholders_survive_translation():

@@ -8,6 +8,7 @@ import uuid
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.crypto import blind_index
 from members.models import Member
@@ -143,7 +144,7 @@ class RejectForm(_Helper, forms.Form):
 
 
 class PayForm(_Helper, forms.Form):
-    paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
+    paid_on = forms.DateField(label=pgettext_lazy("relief", "Paid on"), widget=DATE)
     reference = forms.CharField(label=_("Payment reference"), max_length=60)
 
     def __init__(self, *args, **kwargs):
@@ -219,7 +220,7 @@ class FileForm(_Helper, forms.Form):
 
 
 class HouseholdRowForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=60, required=False)
     relation = forms.CharField(label=_("Relation"), max_length=30, required=False)
     annual_income = forms.DecimalField(
         label=_("Income per year"), max_digits=12, decimal_places=2, min_value=0, required=False

@@ -164,7 +164,10 @@ class Campaign(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.name}"
+        # Names are usually typed with their year (2026年两节送温暖): don't repeat it.
+        if str(self.year) in self.name:
+            return self.name
+        return _("%(year)s %(campaign)s") % {"year": self.year, "campaign": self.name}
 
     def get_absolute_url(self) -> str:
         return reverse("welfare:campaign_detail", args=[self.pk])
@@ -263,7 +266,7 @@ class HouseholdMember(models.Model):
     hardship_file = models.ForeignKey(
         HardshipFile, on_delete=models.CASCADE, related_name="household"
     )
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
     relation = models.CharField(_("relation"), max_length=30)
     annual_income = models.DecimalField(
         _("income per year"), max_digits=12, decimal_places=2, default=0
@@ -421,7 +424,7 @@ class ReliefPayment(models.Model):
         ReliefApplication, on_delete=models.PROTECT, related_name="payment"
     )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, validators=POSITIVE)
-    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_on = models.DateField(pgettext_lazy("relief", "paid on"), null=True, blank=True)
     reference = models.CharField(_("payment reference"), max_length=60, blank=True)
     paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from members import access
@@ -305,7 +306,7 @@ def round_export(request: HttpRequest, pk: int) -> HttpResponse:
         for n in svc.visible_nominations(request.user, round_)
     ]
     headers = [
-        _("Name"),
+        pgettext("person", "Name"),
         _("Resident ID"),
         _("Union"),
         _("Frontline"),

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .. import crypto
 from ..validators import mask_mobile
@@ -122,7 +123,7 @@ class Member(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("union"), on_delete=models.PROTECT, related_name="members"
     )
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
     # The resident ID is never stored in clear (security.md F4): ciphertext, blind index, mask.
     resident_id_cipher = models.TextField(editable=False, blank=True)
     resident_id_index = models.CharField(max_length=64, editable=False, db_index=True)
