@@ -78,6 +78,17 @@ def test_web_migrates_before_gunicorn_starts(services):
     assert command.index("migrate") < command.index("gunicorn")
 
 
+def test_web_migrates_as_the_owner_and_grants_the_app_role_before_serving(services):
+    command = command_of(services["web"])
+    env = environment_of(services["web"])
+    owner = env["OWNER_DATABASE_URL"].split("://", 1)[1].split(":", 1)[0]
+    app_role = env["DATABASE_URL"].split("://", 1)[1].split(":", 1)[0]
+    assert owner != app_role == env["APP_DB_ROLE"]
+    migrate, grant = command.index("migrate"), command.index("db_roles")
+    assert "DATABASE_URL=$$OWNER_DATABASE_URL python manage.py migrate" in command
+    assert migrate < grant < command.index("gunicorn")
+
+
 def test_worker_runs_celery_worker(services):
     command = command_of(services["worker"])
     assert "celery -A unionportal worker" in command

@@ -57,10 +57,12 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Before auditlog: its management command auditlogflush is replaced by one that refuses
+    # to run in production (security.md G2; Django takes a command from the first app).
+    "unionportal.core",
     "auditlog",
     "csp",
     "django_htmx",
-    "unionportal.core",
     "members",
     "welfare",
     "congress",
