@@ -17,6 +17,7 @@ from unionportal.core.excel import inspect_xlsx, iter_rows_safely, open_xlsx
 
 from .. import access, crypto
 from ..models import Member, Organisation, User
+from ..services import members as member_services
 from ..services.members import (
     _require_member_org,
 )
@@ -229,8 +230,9 @@ def _check_duplicates(check: ImportCheck, actor: User | None) -> None:
                     _("The same resident ID number is also in row %(rows)s.") % {"rows": others},
                 )
     # One membership per person in the city (architecture.md): the one cross-scope read
-    # allowed here, done in bulk. A hit outside the actor's scope names the union holding the
-    # member (so a transfer can be asked for) and is written to the audit log.
+    # allowed here, done in bulk. A hit in the actor's scope names the union holding the
+    # member; one outside it doesn't (security.md: who holds this person), counts against the
+    # actor's daily allowance and is written to the audit log.
     indexes = list(by_index)
     paths = access.scope_paths(actor) if actor is not None else None
     outside: list[int] = []
@@ -246,19 +248,21 @@ def _check_duplicates(check: ImportCheck, actor: User | None) -> None:
                 message = _("This person is already a member of %(union)s.") % {"union": union}
             else:
                 outside.append(pk)
-                message = _(
-                    "This person is already a member of another union, %(union)s. A person "
-                    "holds one membership in the city: ask that union for a transfer."
-                ) % {"union": union}
+                message = member_services.held_elsewhere_message()
             for r in by_index[index]:
                 check.add(r, id_header, message)
+    left = member_services.outside_hits_left(actor)
+    if left is not None and len(outside) > left:
+        # Nothing of the file is reported: the rows would tell which numbers are members.
+        raise member_services.too_many_lookups(actor, check.organisation)
     for member in Member.objects.filter(pk__in=outside).select_related("organisation"):
         audit_event(
             member,
-            "member.one_membership_hit",
+            member_services.HIT_EVENT,
             actor=actor,
             asked_for=check.organisation.name,
             via="import",
+            outside_scope=True,
         )
     bad = set(check.bad_cells)
     check.clean = [r for r in check.clean if r.row not in bad]

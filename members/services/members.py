@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core import signing
@@ -61,6 +61,54 @@ def member_from_transfer_token(token: str, max_age: int = 24 * 3600) -> Member:
     return Member.objects.select_related("organisation").get(pk=pk)
 
 
+# How many people held by unions outside the user's scope one user may run into in 24 hours
+# (form and import together). Each hit tells that a resident ID is a member somewhere in the
+# city, so a file of 100,000 numbers must not test them all.
+OUTSIDE_HITS_PER_DAY = 50
+HIT_EVENT = "member.one_membership_hit"
+
+
+def held_elsewhere_message() -> str:
+    return _(
+        "This person is registered with another union. Please contact the higher-level union "
+        "to arrange the transfer."
+    )
+
+
+def outside_hits_left(actor: User | None) -> int | None:
+    """How many more out-of-scope hits `actor` may meet today (None: no limit, for system
+    runs). Counted from the audit rows the hits write, so every process agrees."""
+    if actor is None or not getattr(actor, "pk", None):
+        return None
+    from auditlog.models import LogEntry
+
+    since = timezone.now() - timedelta(hours=24)
+    used = LogEntry.objects.filter(
+        actor=actor,
+        timestamp__gte=since,
+        additional_data__event=HIT_EVENT,
+        additional_data__outside_scope=True,
+    ).count()
+    return max(0, OUTSIDE_HITS_PER_DAY - used)
+
+
+def too_many_lookups(actor: User | None, asked_for) -> ValidationError:
+    audit_event(actor, "member.one_membership_limit", actor=actor, asked_for=str(asked_for or ""))
+    return ValidationError(
+        _(
+            "You have checked too many people registered with other unions today. Try again "
+            "tomorrow, or ask the higher-level union."
+        ),
+        code="lookup_limit",
+    )
+
+
+def in_scope_of(actor: User | None, organisation: Organisation) -> bool:
+    if actor is None:
+        return True
+    return any(organisation.path.startswith(p) for p in access.scope_paths(actor))
+
+
 def check_one_membership(
     *,
     actor: User | None,
@@ -68,29 +116,37 @@ def check_one_membership(
     exclude: Member | None = None,
     for_organisation: Organisation | None = None,
 ) -> None:
-    """One person, one membership, city-wide. The hit names the union that holds the member
-    (the one cross-scope read allowed here) and is written to the audit log."""
+    """One person, one membership, city-wide. The one cross-scope read allowed here: a hit in
+    the user's own scope names the union that holds the member; one outside it only says
+    another union holds them (ask the higher-level union), is rate-limited per user and, like
+    every hit, written to the audit log."""
     hits = Member.objects.current().with_resident_id(number).select_related("organisation")
     if exclude is not None:
         hits = hits.exclude(pk=exclude.pk)
     hit = hits.first()
     if hit is None:
         return
+    visible = in_scope_of(actor, hit.organisation)
+    if not visible and outside_hits_left(actor) == 0:
+        raise ValidationError({"resident_id": too_many_lookups(actor, for_organisation)})
     audit_event(
-        hit, "member.one_membership_hit", actor=actor, asked_for=str(for_organisation or "")
+        hit,
+        HIT_EVENT,
+        actor=actor,
+        asked_for=str(for_organisation or ""),
+        outside_scope=not visible,
     )
+    if visible:
+        message = _(
+            "This person is already a member of %(union)s. A person holds one "
+            "membership in the city: request a transfer from that union instead."
+        ) % {"union": hit.organisation.name}
+        params = {"token": transfer_token(hit), "union": hit.organisation.name}
+    else:
+        message = held_elsewhere_message()
+        params = {"token": transfer_token(hit)}
     raise ValidationError(
-        {
-            "resident_id": ValidationError(
-                _(
-                    "This person is already a member of %(union)s. A person holds one "
-                    "membership in the city: request a transfer from that union instead."
-                )
-                % {"union": hit.organisation.name},
-                code="duplicate_membership",
-                params={"token": transfer_token(hit), "union": hit.organisation.name},
-            )
-        }
+        {"resident_id": ValidationError(message, code="duplicate_membership", params=params)}
     )
 
 

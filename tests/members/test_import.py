@@ -26,7 +26,7 @@ from members.models import Member, MemberStatusChange, Role, WageBase
 from members.spreadsheets import IMPORT_COLUMNS
 from members.tasks import import_check_task, import_members_task
 from members.validators import resident_id_check_char
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, OrganisationFactory
 from unionportal.core.models import FileJob, JobRun
 
 from .excel_helpers import (
@@ -205,7 +205,7 @@ def test_the_same_person_twice_in_the_file_is_an_error_on_both_rows(city, chair_
     assert "5" in errors[0][2] and "3" in errors[1][2]
 
 
-def test_a_member_of_another_union_is_refused_naming_that_union_and_the_hit_is_audited(
+def test_a_member_of_a_union_outside_the_scope_is_refused_without_naming_it_and_audited(
     city, chair_a, as_user
 ):
     other = MemberFactory(organisation=city.union_b, resident_id=person(4)["resident_id"])
@@ -213,9 +213,40 @@ def test_a_member_of_another_union_is_refused_naming_that_union_and_the_hit_is_a
     post_file(client, city.union_a, workbook_bytes([person(3), person(4)]))
     [(row, column, message)] = errors_of(latest_job())
     assert (row, column) == (3, "身份证号")
-    assert "乙公司工会委员会" in message
+    assert message == "此人已在其他工会登记，请联系上级工会办理接转" and "乙公司" not in message
     hit = LogEntry.objects.get(additional_data__event="member.one_membership_hit")
     assert hit.object_pk == str(other.pk) and hit.actor == chair_a
+    assert hit.additional_data["outside_scope"] is True
+
+
+def test_a_member_held_within_the_scope_is_named(city, as_user, county_user):
+    """The county sees both its unions: the union holding the person is named."""
+    MemberFactory(organisation=city.union_a, resident_id=person(4)["resident_id"])
+    union_c = OrganisationFactory(parent=city.county_a, name="丙公司工会")
+    post_file(as_user(county_user), union_c, workbook_bytes([person(4)]))
+    [(_row, _column, message)] = errors_of(latest_job())
+    assert "甲公司工会委员会" in message
+
+
+def test_a_file_testing_more_numbers_than_the_days_allowance_reports_none(
+    city, chair_a, as_user, monkeypatch
+):
+    """One file can't test 100,000 numbers: past the user's daily allowance of out-of-scope
+    hits the file fails as a whole, saying why, and no row tells which numbers are members."""
+    from members.services import members as member_services
+
+    monkeypatch.setattr(member_services, "OUTSIDE_HITS_PER_DAY", 2)
+    for n in (4, 5, 6):
+        MemberFactory(organisation=city.union_b, resident_id=person(n)["resident_id"])
+    response = post_file(
+        as_user(chair_a), city.union_a, workbook_bytes([person(n) for n in (3, 4, 5, 6)])
+    )
+    assert response.status_code == 302
+    job = latest_job()
+    assert job.status == FileJob.Status.FAILED and "次数已达上限" in job.error
+    assert "errors" not in job.result
+    assert LogEntry.objects.filter(additional_data__event="member.one_membership_limit").exists()
+    assert not LogEntry.objects.filter(additional_data__event="member.one_membership_hit").exists()
 
 
 def test_a_former_member_elsewhere_may_join_again(city, chair_a, as_user):

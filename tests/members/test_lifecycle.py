@@ -144,7 +144,7 @@ def test_rejoining_is_refused_when_the_person_joined_another_union_meanwhile(
     MemberFactory(organisation=city.union_b, resident_id=left.resident_id)
     with pytest.raises(ValidationError) as exc:
         services.member_change_status(actor=chair_a, member=left, to_status=MemberStatus.APPLIED)
-    assert "乙公司工会委员会" in " ".join(exc.value.messages)
+    assert "此人已在其他工会登记" in " ".join(exc.value.messages)
     assert Member.objects.get(pk=left.pk).status == MemberStatus.WITHDRAWN
     assert LogEntry.objects.filter(additional_data__event="member.one_membership_hit").count() == 1
 

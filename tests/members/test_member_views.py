@@ -410,13 +410,14 @@ def test_a_chair_registers_a_member(city, chair_a, as_user):
     assert (change.from_status, change.to_status, change.changed_by) == ("", "active", chair_a)
 
 
-def test_registering_a_person_held_by_another_union_names_it_and_is_audited(
+def test_registering_a_person_held_outside_the_scope_does_not_name_the_union_and_is_audited(
     city, chair_a, member_b, as_user
 ):
     response = as_user(chair_a).post(CREATE, form_data(city, resident_id=member_b.resident_id))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "乙公司工会委员会" in page
+    assert "此人已在其他工会登记，请联系上级工会办理接转" in page
+    assert "乙公司工会委员会" not in page
     assert 'data-testid="transfer-request"' in page  # the way to ask that union for them
     assert not Member.objects.filter(name="王五").exists()
     hit = events("member.one_membership_hit").get()
@@ -548,7 +549,7 @@ def test_an_edit_to_a_number_held_elsewhere_is_refused_and_audited(
         url("member_update", member_a), edit_data(member_a, resident_id=member_b.resident_id)
     )
     assert response.status_code == 200
-    assert "乙公司工会委员会" in response.content.decode()
+    assert "此人已在其他工会登记，请联系上级工会办理接转" in response.content.decode()
     assert events("member.one_membership_hit").count() == 1
     member_a.refresh_from_db()
     assert member_a.resident_id != member_b.resident_id
@@ -634,3 +635,29 @@ def test_the_new_member_form_starts_in_the_chairs_union_or_the_one_asked_for(
     assert asked.initial["organisation"] == city.branch_a.pk
     other = county.get(CREATE, {"organisation": city.union_b.pk}).context["form"]
     assert other.initial["organisation"] is None  # out of scope: not offered
+
+
+def test_a_person_held_within_the_scope_is_named(city, county_user, as_user):
+    held = MemberFactory(organisation=city.union_a)
+    data = form_data(city, resident_id=held.resident_id)
+    data["organisation"] = city.branch_a.pk
+    response = as_user(county_user).post(CREATE, data)
+    assert response.status_code == 200
+    assert "甲公司工会委员会" in response.content.decode()
+
+
+def test_out_of_scope_lookups_are_limited_per_user_per_day(
+    city, chair_a, member_b, as_user, monkeypatch
+):
+    from members.services import members as member_services
+
+    monkeypatch.setattr(member_services, "OUTSIDE_HITS_PER_DAY", 2)
+    client = as_user(chair_a)
+    for _ in range(2):
+        page = client.post(CREATE, form_data(city, resident_id=member_b.resident_id))
+        assert "此人已在其他工会登记，请联系上级工会办理接转" in page.content.decode()
+    refused = client.post(CREATE, form_data(city, resident_id=member_b.resident_id))
+    assert refused.status_code == 200
+    assert "次数已达上限" in refused.content.decode()
+    assert events("member.one_membership_hit").count() == 2
+    assert events("member.one_membership_limit").count() == 1
