@@ -31,6 +31,29 @@ def test_creating_an_organisation_is_logged_with_actor_and_ip(city, county_user,
     assert entry.remote_addr == "10.1.2.3"
 
 
+def test_a_forged_forwarded_for_header_does_not_reach_the_audit_trail(city, county_user, as_user):
+    """The portal trusts no proxy (PROXY_COUNT=0): X-Forwarded-For is the client's own word,
+    so the audit row keeps the address the connection came from, as the lockout does."""
+    url = reverse("members:organisation_create") + f"?parent={city.county_a.pk}"
+    as_user(county_user).post(
+        url,
+        {
+            "parent": city.county_a.pk,
+            "kind": OrgKind.GRASSROOTS,
+            "name": "丁公司工会",
+            "employees": 10,
+            "migrant_employees": 0,
+        },
+        REMOTE_ADDR="10.1.2.3",
+        HTTP_X_FORWARDED_FOR="7.7.7.7",
+        HTTP_X_FORWARDED_PORT="4444",
+    )
+    org = Organisation.objects.get(name="丁公司工会")
+    entry = LogEntry.objects.get_for_object(org).get(action=LogEntry.Action.CREATE)
+    assert entry.remote_addr == "10.1.2.3"
+    assert entry.remote_port is None
+
+
 def test_moves_role_grants_and_password_resets_are_logged(city, county_user, chair_a, as_user):
     client = as_user(county_user)
     client.post(

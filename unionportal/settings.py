@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "unionportal.core.middleware.AuditlogMiddleware",  # the lockout's client address (G1)
     "unionportal.core.middleware.NoStoreMiddleware",
     # axes must come last: it turns a locked-out login into the 429 page.
     "axes.middleware.AxesMiddleware",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from auditlog.middleware import AuditlogMiddleware as _AuditlogMiddleware
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -89,3 +91,29 @@ class PortalLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class AuditlogMiddleware(_AuditlogMiddleware):
+    """auditlog's middleware with the client address the lockout uses (security.md G1).
+
+    The library takes the first `X-Forwarded-For` entry whenever the header is present, so any
+    client could write 7.7.7.7 into the audit trail. Here the address comes from axes'
+    `get_client_ip_address`, which trusts forwarded headers only as far as PROXY_COUNT says a
+    proxy stands in front; the port too is a proxy's header, so it is kept only behind one."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+            return None
+        return client_ip(request)
+
+    @staticmethod
+    def _get_remote_port(request):
+        if not settings.AXES_IPWARE_PROXY_COUNT:
+            return None
+        return _AuditlogMiddleware._get_remote_port(request)
+
+
+def client_ip(request) -> str | None:
+    """The one client address of a request (audit rows, lockout, rate limits)."""
+    return get_client_ip_address(request)
