@@ -150,3 +150,43 @@ def test_axes_keeps_every_failure_record_of_a_username(client):
     AccessFailureLog.objects.update(attempt_time=timezone.now() - timedelta(days=10))
     client.post(reverse("login"), {"username": "chair_a", "password": "Wrong-pass-1234"})
     assert AccessFailureLog.objects.filter(username="chair_a").count() == 1001
+
+
+def test_member_create_edit_status_and_transfer_are_audited_with_the_id_and_phone_masked(
+    city, chair_a, chair_b
+):
+    """security.md G1: member writes leave before/after rows; the resident ID appears only
+    masked (never its cipher or blind index) and the phone as the pages mask it."""
+    from members import services
+    from members.models import MemberStatus, Transfer
+    from tests.factories import MemberFactory
+
+    member = MemberFactory(organisation=city.union_a, phone="13812345678")
+    rows = LogEntry.objects.get_for_object(member)
+    created = rows.get(action=LogEntry.Action.CREATE)
+    text = str(created.changes)
+    assert member.resident_id not in text and member.resident_id_index not in text
+    assert member.resident_id_cipher not in text
+    assert "13812345678" not in text and "138****5678" in text
+    assert member.resident_id_masked in text
+
+    member.phone = "13900001111"
+    member.save()
+    edit = rows.filter(action=LogEntry.Action.UPDATE).latest("pk")
+    assert edit.changes["phone"] == ["138****5678", "139****1111"]
+
+    services.member_change_status(
+        actor=chair_a, member=member, to_status=MemberStatus.WITHDRAWN, reason="本人申请"
+    )
+    status = rows.filter(action=LogEntry.Action.UPDATE).latest("pk")
+    assert status.changes["status"] == ["active", "withdrawn"]
+
+    other = MemberFactory(organisation=city.union_a)
+    transfer = services.transfer_request(
+        actor=chair_a, member=other, to_organisation=city.union_b, reason="调动"
+    )
+    services.transfer_accept(actor=chair_b, transfer=transfer)
+    assert LogEntry.objects.get_for_object(transfer).filter(action=LogEntry.Action.CREATE)
+    moved = LogEntry.objects.get_for_object(other).filter(action=LogEntry.Action.UPDATE)
+    assert any("organisation" in e.changes for e in moved)
+    assert Transfer.objects.filter(pk=transfer.pk).exists()
