@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from members.models import Member
 from unionportal.core.audit import audit_event
+from unionportal.core.money import money_sum
 
 from ..models import (
     Campaign,
@@ -57,7 +57,7 @@ def visit_record(
         )
     used = CondolenceVisit.objects.filter(
         member=member, occasion=occasion, visited_on__year=visited_on.year
-    ).aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    ).aggregate(s=money_sum("amount"))["s"] or Decimal("0")
     if used + amount > rule.yearly_cap:
         raise ValidationError(
             {
