@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, Q, QuerySet, Value
+
+from unionportal.core.money import money_sum
 
 from .models import (
     GRASSROOTS_KINDS,
@@ -95,8 +97,8 @@ def dues(start: date, end: date, within: Organisation | None = None) -> QuerySet
         .order_by()
         .values("organisation_id")
         .annotate(
-            dues_expected=Sum("amount"),
-            dues_collected=Sum("amount", filter=Q(paid_on__lte=end)),
+            dues_expected=money_sum("amount"),
+            dues_collected=money_sum("amount", filter=Q(paid_on__lte=end)),
         )
     )
 

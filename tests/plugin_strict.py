@@ -5,6 +5,10 @@ With UNIONPORTAL_STRICT=1 (set by .ci/run) the run fails when
 - a test marked `worker` was skipped,
 - the browser journeys (`e2e`) ran none, or skipped any,
 - or no test ran at all.
+
+With UNIONPORTAL_STRICT=money (`make test-money-sqlite`, the marked run of the money tests on
+a SQLite file) it checks that run instead: the database is SQLite, and money tests ran, passed
+and none was skipped (the PostgreSQL, worker and browser checks do not apply to it).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ def _count(marker: str, outcome: str) -> None:
 
 def pytest_runtest_logreport(report):
     if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
-        for marker in ("postgres", "e2e", "worker"):
+        for marker in ("postgres", "e2e", "worker", "money"):
             if marker in report.keywords:
                 _count(marker, report.outcome)
         _count("all", report.outcome)
@@ -31,11 +35,33 @@ def pytest_runtest_logreport(report):
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
-    if os.environ.get("UNIONPORTAL_STRICT") != "1":
+    mode = os.environ.get("UNIONPORTAL_STRICT")
+    if mode not in ("1", "money"):
         return
-    problems = []
     from django.db import connection
 
+    problems = _money_problems(connection) if mode == "money" else _ci_problems(connection)
+    if problems:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        for p in problems:
+            reporter.write_line(f"STRICT CI CHECK FAILED: {p}", red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _money_problems(connection) -> list[str]:
+    problems = []
+    if connection.vendor != "sqlite":
+        problems.append("the money run must be on SQLite, not " + connection.vendor)
+    money = _seen.get("money", {})
+    if not money.get("passed"):
+        problems.append("no money test passed")
+    if money.get("skipped"):
+        problems.append(f"{money['skipped']} money test(s) were skipped")
+    return problems
+
+
+def _ci_problems(connection) -> list[str]:
+    problems = []
     if connection.vendor != "postgresql":
         problems.append("CI must run on PostgreSQL (DATABASE_URL), not " + connection.vendor)
     if _seen.get("postgres", {}).get("skipped"):
@@ -49,11 +75,7 @@ def pytest_sessionfinish(session, exitstatus):
         problems.append(f"{e2e['skipped']} browser journey(s) were skipped")
     if not _seen.get("all", {}).get("passed"):
         problems.append("no test passed")
-    if problems:
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        for p in problems:
-            reporter.write_line(f"STRICT CI CHECK FAILED: {p}", red=True, bold=True)
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    return problems
 
 
 def transactional(item) -> bool:

@@ -200,6 +200,15 @@ class FileForm(_Helper, forms.Form):
     household_notes = forms.CharField(
         label=_("Other notes on the household"), widget=forms.Textarea, required=False
     )
+    income_from = forms.ChoiceField(
+        label=_("When the household rows add up to another income, the file uses"),
+        choices=[
+            ("typed", _("the household income typed above")),
+            ("rows", _("the sum of the household rows")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
     causes = forms.CharField(label=_("Causes of hardship"), widget=forms.Textarea)
     accident = forms.BooleanField(label=_("Disaster, accident or major illness"), required=False)
     category = forms.ChoiceField(

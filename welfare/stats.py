@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet
 
 from members.models import Organisation
 from members.stats import within_subtree
+from unionportal.core.money import money_sum
 
 from .models import CondolenceVisit, FileStatus, HardshipFile, ReliefPayment
 
@@ -34,7 +35,7 @@ def relief(start: date, end: date, within: Organisation | None = None) -> QueryS
         within_subtree(qs, within, "application__organisation")
         .order_by()
         .values(organisation_id=F("application__organisation_id"))
-        .annotate(relief_count=Count("pk"), relief_amount=Sum("amount"))
+        .annotate(relief_count=Count("pk"), relief_amount=money_sum("amount"))
     )
 
 
@@ -45,7 +46,7 @@ def visits(start: date, end: date, within: Organisation | None = None) -> QueryS
         within_subtree(qs, within)
         .order_by()
         .values("organisation_id")
-        .annotate(visits_count=Count("pk"), visits_amount=Sum("amount"))
+        .annotate(visits_count=Count("pk"), visits_amount=money_sum("amount"))
     )
 
 

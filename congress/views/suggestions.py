@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from members import access
 from members.models import Member
 from members.views.common import apply_service_errors, is_id
+from unionportal.core.money import money_sum
 
 from .. import services
 from ..forms import EvaluateForm, SuggestionForm
@@ -48,7 +49,7 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
     totals = scoped.aggregate(
         collected=Count("pk"),
         adopted=Count("pk", filter=adopted),
-        benefit=Sum("benefit", filter=adopted),
+        benefit=money_sum("benefit", filter=adopted),
     )
     per_union = (
         scoped.values("organisation__name")

@@ -16,13 +16,14 @@ from decimal import Decimal, InvalidOperation
 from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unionportal.core import stale
 from unionportal.core.audit import audit_event
+from unionportal.core.money import money_sum
 
 from .. import access
 from ..dues import add_months, first_of_month, last_day_of_month
@@ -215,7 +216,7 @@ class Arrears:
 def arrears_for(member: Member) -> Arrears:
     """The member's unpaid months, oldest first, with their count and sum."""
     records = DuesRecord.objects.filter(member=member, paid_on__isnull=True).order_by("month")
-    agg = records.aggregate(n=Count("id"), total=Sum("amount"))
+    agg = records.aggregate(n=Count("id"), total=money_sum("amount"))
     return Arrears(records=records, months=agg["n"], total=agg["total"] or Decimal("0.00"))
 
 
@@ -247,7 +248,7 @@ def lapse_candidates(org_subtree: Organisation, as_of_month: date) -> QuerySet[M
                 Subquery(unpaid.values("member").annotate(c=Count("id")).values("c")[:1]), 0
             ),
             arrears_total=Subquery(
-                unpaid.values("member").annotate(s=Sum("amount")).values("s")[:1]
+                unpaid.values("member").annotate(s=money_sum("amount")).values("s")[:1]
             ),
             first_unpaid=Subquery(unpaid.order_by("month").values("month")[:1]),
         )

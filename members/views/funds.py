@@ -8,13 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from unionportal.core.money import money_sum
 
 from .. import access, services
 from .. import dues as arithmetic
@@ -62,7 +64,10 @@ def fund_list(request: HttpRequest) -> HttpResponse:
     if query:
         records = records.filter(organisation__name__icontains=query)
     totals = records.aggregate(
-        n=Count("id"), payroll=Sum("payroll"), levy=Sum("levy"), retained=Sum("retained")
+        n=Count("id"),
+        payroll=money_sum("payroll"),
+        levy=money_sum("levy"),
+        retained=money_sum("retained"),
     )
     page = Paginator(records.order_by("-month", "organisation__path", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")

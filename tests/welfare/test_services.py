@@ -390,7 +390,7 @@ def test_the_yearly_cap_per_occasion_is_enforced(chair_a, member_a):
         actor=chair_a,
         member=member_a,
         occasion="illness",
-        visited_on=date(2027, 1, 5),
+        visited_on=date(2025, 12, 20),  # another year (not in the future)
         in_cash=True,
         amount="500",
         visitors="张主席",

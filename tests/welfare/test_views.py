@@ -623,6 +623,10 @@ def test_household_rows_make_the_income_and_the_category(as_user, chair_a, membe
     }
     bad = client.post(reverse("welfare:file_create"), {**data, "household-1-relation": ""})
     assert bad.status_code == 200 and not member_a.hardship_files.exists()
+    # The rows add up to 28,800, not the 999,999 typed: the form asks which one (issue 13).
+    asked = client.post(reverse("welfare:file_create"), data)
+    assert asked.status_code == 200 and not member_a.hardship_files.exists()
+    data["income_from"] = "rows"
     assert client.post(reverse("welfare:file_create"), data).status_code == 302
     hf = member_a.hardship_files.get()
     # 28,800 a year for 3 people: 800.00 a month each, exactly the line -> relative

@@ -85,13 +85,13 @@ def figures_for(union: Organisation, start: date, end: date) -> dict[str, int | 
     for a window, summed from every source. Figures with no records are 0."""
     from .indicators import BY_CODE, INDICATORS
 
-    totals: dict[str, int | Decimal] = {i.code: 0 for i in INDICATORS if i.computed}
+    # Money sources sum with money_sum, so their figures are exact Decimals on every database.
+    totals: dict[str, int | Decimal] = {
+        i.code: Decimal("0.00") if BY_CODE[i.code].money else 0 for i in INDICATORS if i.computed
+    }
     for qs in sources(start, end, union):
         names = [n for n in columns_of(qs) if n in totals]
         for row in qs:
             for name in names:
                 totals[name] += row[name] or 0
-    for code, value in totals.items():
-        if BY_CODE[code].money:  # SQLite sums decimals as floats
-            totals[code] = Decimal(str(round(value, 2))).quantize(Decimal("0.01"))
     return totals

@@ -14,12 +14,14 @@ from .campaigns import (  # noqa: F401
 from .hardship import (  # noqa: F401
     FILE_FIELDS,
     FILE_TRANSITIONS,
+    IncomeFrom,
     file_open,
     file_reviewed,
     file_set_status,
     file_status_problem,
     file_update,
     files_due_for_review,
+    household_income_parts,
 )
 from .relief import (  # noqa: F401
     CheckResult,
@@ -45,6 +47,7 @@ from .rules import (  # noqa: F401
     categorise,
     condolence_rule,
     net_per_capita,
+    net_per_capita_exact,
     notice_days,
     poverty_line,
     region_codes,

@@ -6,11 +6,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from members import access
 from unionportal.core.audit import audit_event
+from unionportal.core.money import money_sum
 
 from ..models import (
     Campaign,
@@ -25,10 +26,10 @@ from .rules import COUNTED, _positive
 def campaign_spent(campaign_id: int) -> Decimal:
     relief = ReliefApplication.objects.filter(
         campaign_id=campaign_id, status__in=COUNTED
-    ).aggregate(s=Sum("amount_approved"))["s"] or Decimal("0")
-    visits = CondolenceVisit.objects.filter(campaign_id=campaign_id).aggregate(s=Sum("amount"))[
-        "s"
-    ] or Decimal("0")
+    ).aggregate(s=money_sum("amount_approved"))["s"] or Decimal("0")
+    visits = CondolenceVisit.objects.filter(campaign_id=campaign_id).aggregate(
+        s=money_sum("amount")
+    )["s"] or Decimal("0")
     return relief + visits
 
 
@@ -94,12 +95,12 @@ def campaigns_spent(ids: list[int]) -> dict[int, Decimal]:
     relief = (
         ReliefApplication.objects.filter(campaign_id__in=ids, status__in=COUNTED)
         .values("campaign_id")
-        .annotate(s=Sum("amount_approved"))
+        .annotate(s=money_sum("amount_approved"))
     )
     visits = (
         CondolenceVisit.objects.filter(campaign_id__in=ids)
         .values("campaign_id")
-        .annotate(s=Sum("amount"))
+        .annotate(s=money_sum("amount"))
     )
     for row in [*relief, *visits]:
         spent[row["campaign_id"]] = spent.get(row["campaign_id"], Decimal("0")) + row["s"]

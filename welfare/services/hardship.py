@@ -19,23 +19,33 @@ from ..models import (
     HardshipFile,
     HouseholdMember,
 )
-from .rules import REVIEW_MONTHS, _add_months, categorise, net_per_capita, poverty_line
+from .rules import (
+    REVIEW_MONTHS,
+    _add_months,
+    _money,
+    categorise,
+    net_per_capita_exact,
+    poverty_line,
+)
 
 # --- Hardship files ------------------------------------------------------------------------
 
 
 def _file_compute(f: HardshipFile) -> None:
     line = poverty_line(f.member.organisation, f.year)
-    f.net_per_capita = net_per_capita(
+    # The category compares the unrounded figure with the line (¥799.995 a month is below
+    # ¥800.00); the file keeps the figure rounded to the fen for display.
+    exact = net_per_capita_exact(
         annual_income=f.annual_income, rigid_costs=f.rigid_costs, household_size=f.household_size
     )
+    f.net_per_capita = _money(exact)
     if line is None:
         f.poverty_line = None
         f.suggested_category = HardshipCategory.ACCIDENTAL if f.accident else ""
     else:
         f.poverty_line = line.monthly_amount
         f.suggested_category = categorise(
-            net_per_capita=f.net_per_capita, line=line.monthly_amount, accident=f.accident
+            net_per_capita=exact, line=line.monthly_amount, accident=f.accident
         )
 
 
@@ -52,22 +62,63 @@ FILE_FIELDS = (
 )
 
 
-def _set_household(f: HardshipFile, household: list[dict] | None) -> None:
-    """Replace the household rows; with rows, the household income is their sum and the
-    size at least their number."""
+class IncomeFrom:
+    """Which figure a file's household income is when household rows are given."""
+
+    TYPED = "typed"  # the 家庭年收入 typed on the form
+    ROWS = "rows"  # the sum of the household rows
+
+
+def _set_household(
+    f: HardshipFile, household: list[dict] | None, *, typed: bool, income_from: str = ""
+) -> None:
+    """Replace the household rows (the size is at least their number). The household income
+    is never replaced silently: with no income typed it is the rows' sum; a typed income that
+    differs from the rows' sum stands only when the user chose it (or chose the sum)."""
     if household is None:
         return
-    f.household.all().delete()
     rows = [HouseholdMember(hardship_file=f, **row) for row in household]
-    HouseholdMember.objects.bulk_create(rows)
+    total = sum((_money(r.annual_income) for r in rows), Decimal("0.00"))
     if rows:
-        f.annual_income = sum((r.annual_income for r in rows), Decimal("0"))
+        if not typed or income_from == IncomeFrom.ROWS:
+            f.annual_income = total
+        elif _money(f.annual_income) != total and income_from != IncomeFrom.TYPED:
+            raise ValidationError(
+                {
+                    "income_from": _(
+                        "The household income typed (¥%(typed)s) and the sum of the household "
+                        "rows (¥%(rows)s) differ: choose which one the file uses."
+                    )
+                    % {"typed": _money(f.annual_income), "rows": total}
+                }
+            )
         f.household_size = max(f.household_size, len(rows))
+    f.household.all().delete()
+    HouseholdMember.objects.bulk_create(rows)
+
+
+def household_income_parts(f: HardshipFile) -> dict:
+    """How the file's household income is made up, for the detail page: the figure used,
+    the rows' count and sum, and whether the figure is the rows' sum or a typed one."""
+    incomes = [p.annual_income for p in f.household.all()]
+    total = sum(incomes, Decimal("0.00"))
+    return {
+        "income": f.annual_income,
+        "rows": len(incomes),
+        "rows_total": total if incomes else None,
+        "typed": not incomes or f.annual_income != total,
+    }
 
 
 @transaction.atomic
 def file_open(
-    *, actor, member: Member, year: int, household: list[dict] | None = None, **data
+    *,
+    actor,
+    member: Member,
+    year: int,
+    household: list[dict] | None = None,
+    income_from: str = "",
+    **data,
 ) -> HardshipFile:
     if HardshipFile.objects.filter(member=member).exclude(status=FileStatus.CLOSED).exists():
         raise ValidationError(_("This member already has an open hardship file."))
@@ -76,7 +127,7 @@ def file_open(
         if name in data:
             setattr(f, name, data[name])
     f.save()
-    _set_household(f, household)
+    _set_household(f, household, typed="annual_income" in data, income_from=income_from)
     _file_compute(f)
     if not f.category:
         f.category = f.suggested_category
@@ -87,7 +138,12 @@ def file_open(
 
 @transaction.atomic
 def file_update(
-    *, actor, hardship_file: HardshipFile, household: list[dict] | None = None, **data
+    *,
+    actor,
+    hardship_file: HardshipFile,
+    household: list[dict] | None = None,
+    income_from: str = "",
+    **data,
 ) -> HardshipFile:
     f = HardshipFile.objects.select_for_update().get(pk=hardship_file.pk)
     if f.status == FileStatus.CLOSED:
@@ -95,7 +151,7 @@ def file_update(
     for name in FILE_FIELDS:
         if name in data:
             setattr(f, name, data[name])
-    _set_household(f, household)
+    _set_household(f, household, typed="annual_income" in data, income_from=income_from)
     _file_compute(f)
     if not f.category:
         f.category = f.suggested_category

@@ -8,13 +8,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members import access
 from members.models import Member
 from unionportal.core.audit import audit_event
+from unionportal.core.money import money_sum
 from unionportal.core.steps import long_date
 
 from ..models import (
@@ -240,7 +240,7 @@ def relief_checks(
     )
     result = CheckResult()
     used = same_person.filter(kind=app.kind, status__in=COUNTED).aggregate(
-        s=Sum("amount_approved")
+        s=money_sum("amount_approved")
     )["s"] or Decimal("0")
     result.used_this_year = used
     if rule is not None:

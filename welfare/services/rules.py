@@ -105,9 +105,21 @@ def categorise(
     return ""
 
 
+def net_per_capita_exact(
+    *, annual_income: Decimal, rigid_costs: Decimal, household_size: int
+) -> Decimal:
+    """Net income per person and month, unrounded: (income - rigid costs) / (people x 12)."""
+    return (Decimal(annual_income) - Decimal(rigid_costs)) / (Decimal(household_size) * 12)
+
+
 def net_per_capita(*, annual_income: Decimal, rigid_costs: Decimal, household_size: int) -> Decimal:
-    """Net income per person and month: (income - rigid costs) / people / 12."""
-    return _money((annual_income - rigid_costs) / household_size / 12)
+    """Net income per person and month, rounded to the fen (for display; categories compare
+    the unrounded figure)."""
+    return _money(
+        net_per_capita_exact(
+            annual_income=annual_income, rigid_costs=rigid_costs, household_size=household_size
+        )
+    )
 
 
 @transaction.atomic

@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Member
 from unionportal.core.audit import audit_event
+from unionportal.core.money import money_sum
 
 from ..models import (
     Campaign,
@@ -37,8 +38,14 @@ def visit_record(
     campaign: Campaign | None = None,
     token=None,
 ) -> CondolenceVisit:
-    # Lock the member first: two visits recorded at once (or one form posted twice) queue here.
-    Member.objects.select_for_update().filter(pk=member.pk).first()
+    # Lock the person first (every membership row of the resident ID, in one order): two visits
+    # recorded at once, in one union or two, or one form posted twice, queue here.
+    list(
+        Member.objects.select_for_update()
+        .filter(resident_id_index=member.resident_id_index)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     if token is not None:
         existing = CondolenceVisit.objects.filter(idempotency_key=token).first()
         if existing is not None:
@@ -48,6 +55,8 @@ def visit_record(
                 )
             return existing
     amount = _positive(amount, "amount")
+    if visited_on > timezone.localdate():
+        raise ValidationError({"visited_on": _("A visit cannot be dated in the future.")})
     rule = condolence_rule(occasion, visited_on)
     if rule is None:
         raise ValidationError(_("No rule for this occasion is in force; ask a federation admin."))
@@ -55,9 +64,13 @@ def visit_record(
         raise ValidationError(
             {"in_cash": _("The rules allow gifts in kind only for this occasion, not cash.")}
         )
+    # Caps are per person, not per membership row: someone who re-registered in another union
+    # (same resident ID, a new Member) has the year's gifts of both counted, as relief caps do.
     used = CondolenceVisit.objects.filter(
-        member=member, occasion=occasion, visited_on__year=visited_on.year
-    ).aggregate(s=Sum("amount"))["s"] or Decimal("0")
+        member__resident_id_index=member.resident_id_index,
+        occasion=occasion,
+        visited_on__year=visited_on.year,
+    ).aggregate(s=money_sum("amount"))["s"] or Decimal("0")
     if used + amount > rule.yearly_cap:
         raise ValidationError(
             {

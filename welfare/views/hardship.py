@@ -132,6 +132,7 @@ def file_update(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 hardship_file=hf,
                 household=(_rows(formset) or []) if formset.is_bound else None,
+                income_from=form.cleaned_data.get("income_from", ""),
                 **data,
             )
         except ValidationError as exc:
@@ -177,6 +178,7 @@ def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": _file_actions(request.user, hf),
             "applications": hf.applications.all(),
             "household": hf.household.all(),
+            "income": services.household_income_parts(hf),
             "close_form": f.ReasonForm(),
         },
     )
