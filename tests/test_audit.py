@@ -190,3 +190,35 @@ def test_member_create_edit_status_and_transfer_are_audited_with_the_id_and_phon
     moved = LogEntry.objects.get_for_object(other).filter(action=LogEntry.Action.UPDATE)
     assert any("organisation" in e.changes for e in moved)
     assert Transfer.objects.filter(pk=transfer.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "name, event",
+    [
+        ("welfare:relief_export", "welfare.relief_export"),
+        ("welfare:visit_export", "welfare.visit_export"),
+        ("welfare:campaign_export", "welfare.campaign_export"),
+        ("competitions:honour_list", "competition.honours_export"),
+    ],
+)
+def test_the_welfare_and_competitions_exports_are_audited(city, staff_user, as_user, name, event):
+    """security.md G1: each export writes one row with who, how many rows and which file."""
+    params = {"format": "xlsx"} if name == "competitions:honour_list" else {}
+    response = as_user(staff_user).get(reverse(name), params)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    entry = LogEntry.objects.get(additional_data__event=event)
+    assert entry.actor == staff_user and entry.additional_data["rows"] == 0
+    assert entry.additional_data["filename"].endswith(".xlsx")
+
+
+def test_a_competitions_results_export_is_audited(city, staff_user, as_user):
+    from tests.competitions.helpers import make_competition
+
+    competition = make_competition(city.city, status="published")
+    response = as_user(staff_user).get(
+        reverse("competitions:competition_export", args=[competition.pk])
+    )
+    assert response.status_code == 200
+    entry = LogEntry.objects.get(additional_data__event="competition.results_export")
+    assert entry.additional_data["competition"] == competition.pk

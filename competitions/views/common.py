@@ -3,14 +3,12 @@ Excel response."""
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
-from unionportal.core.excel import XLSX_CONTENT_TYPE, content_disposition, write_xlsx
+from unionportal.core.excel import xlsx_download
 
 from .. import services
 from ..models import (
@@ -31,12 +29,10 @@ def _managed(request: HttpRequest, pk: int) -> Competition:
     return competition
 
 
-def _xlsx(title: str, headers: list[str], rows: list, filename: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    write_xlsx([(title, headers, rows)], buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition(filename)
-    return response
+def _xlsx(
+    request, title: str, headers: list[str], rows: list, filename: str, *, event: str, **data
+) -> HttpResponse:
+    return xlsx_download(request, [(title, headers, rows)], filename, event=event, **data)
 
 
 def _redirect_with_errors(request, competition, exc: ValidationError):

@@ -246,4 +246,12 @@ def competition_export(request: HttpRequest, pk: int) -> HttpResponse:
         for e in services.visible_entries(request.user, competition).order_by("rank", "pk")
     ]
     headers = [_("Rank"), _("Entry"), _("Union"), _("Total")]
-    return _xlsx(competition.name, headers, rows, f"{competition.name}.xlsx")
+    return _xlsx(
+        request,
+        competition.name,
+        headers,
+        rows,
+        f"{competition.name}.xlsx",
+        event="competition.results_export",
+        competition=competition.pk,
+    )

@@ -76,7 +76,14 @@ def honour_list(request: HttpRequest) -> HttpResponse:
             _("Organisation"),
             _("Awarding body"),
         ]
-        return _xlsx(_("Honours register"), headers, list(rows), "honours.xlsx")
+        return _xlsx(
+            request,
+            _("Honours register"),
+            headers,
+            list(rows),
+            "honours.xlsx",
+            event="competition.honours_export",
+        )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,

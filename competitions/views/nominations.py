@@ -333,4 +333,12 @@ def round_export(request: HttpRequest, pk: int) -> HttpResponse:
                     _("met") if c.ok else _("not met"),
                 )
             )
-    return _xlsx(str(round_), headers, rows, "nominations.xlsx")
+    return _xlsx(
+        request,
+        str(round_),
+        headers,
+        rows,
+        "nominations.xlsx",
+        event="competition.nominations_export",
+        round=round_.pk,
+    )

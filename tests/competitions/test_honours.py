@@ -76,8 +76,8 @@ def test_no_page_shows_an_english_honour_kind(city, as_user, staff_user, chair_a
             assert response.status_code == 200, page
             assert not [n for n in english if n in content], page
     content = as_user(staff_user).get(round_.get_absolute_url()).content.decode()
-    assert "五一劳动奖章 2027" in content
-    assert str(NominationRound.objects.get()) == "五一劳动奖章 2027"
+    assert "2027年五一劳动奖章" in content
+    assert str(NominationRound.objects.get()) == "2027年五一劳动奖章"
 
 
 def _round_on_notice(city, staff_user, chair_a):

@@ -127,4 +127,6 @@ def campaign_export(request: HttpRequest) -> HttpResponse:
                 fig["enterprises"],
             ]
         )
-    return _xlsx([("活动汇总", headers, rows)], "帮扶活动汇总.xlsx")
+    return _xlsx(
+        request, [("活动汇总", headers, rows)], "帮扶活动汇总.xlsx", event="welfare.campaign_export"
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 from django.http import HttpResponse
@@ -10,7 +9,7 @@ from django.utils import timezone
 
 from members import access
 from members.models import Member, Organisation
-from unionportal.core.excel import XLSX_CONTENT_TYPE, content_disposition, write_xlsx
+from unionportal.core.excel import xlsx_download
 
 from .. import forms as f
 from ..models import (
@@ -57,9 +56,5 @@ def _period(request) -> tuple[date, date]:
     return start, end
 
 
-def _xlsx(sheets, filename: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    write_xlsx(sheets, buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition(filename)
-    return response
+def _xlsx(request, sheets, filename: str, *, event: str, **data) -> HttpResponse:
+    return xlsx_download(request, sheets, filename, event=event, **data)

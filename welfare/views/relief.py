@@ -396,4 +396,10 @@ def relief_export(request: HttpRequest) -> HttpResponse:
         ]
         for a in qs
     )
-    return _xlsx([("救助台账", headers, rows)], f"救助台账_{start}_{end}.xlsx")
+    return _xlsx(
+        request,
+        [("救助台账", headers, rows)],
+        f"救助台账_{start}_{end}.xlsx",
+        event="welfare.relief_export",
+        period=[start.isoformat(), end.isoformat()],
+    )

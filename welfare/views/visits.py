@@ -91,4 +91,10 @@ def visit_export(request: HttpRequest) -> HttpResponse:
         ]
         for v in qs
     )
-    return _xlsx([("慰问记录", headers, rows)], f"慰问记录_{start}_{end}.xlsx")
+    return _xlsx(
+        request,
+        [("慰问记录", headers, rows)],
+        f"慰问记录_{start}_{end}.xlsx",
+        event="welfare.visit_export",
+        period=[start.isoformat(), end.isoformat()],
+    )
