@@ -4,33 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('congress', '0002_rule_defaults'),
+        ("congress", "0002_rule_defaults"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='congressrule',
-            name='congressrule_percent_range',
+            model_name="congressrule",
+            name="congressrule_percent_range",
         ),
         migrations.AddField(
-            model_name='congressrule',
-            name='assembly_below_workers',
-            field=models.PositiveIntegerField(default=100, verbose_name='all-worker assembly below (workers)'),
+            model_name="congressrule",
+            name="assembly_below_workers",
+            field=models.PositiveIntegerField(
+                default=100, verbose_name="all-worker assembly below (workers)"
+            ),
         ),
         migrations.AddField(
-            model_name='congressrule',
-            name='delegates_min_count',
-            field=models.PositiveSmallIntegerField(default=30, verbose_name='delegates at least'),
+            model_name="congressrule",
+            name="delegates_min_count",
+            field=models.PositiveSmallIntegerField(default=30, verbose_name="delegates at least"),
         ),
         migrations.AddField(
-            model_name='congressrule',
-            name='delegates_min_percent',
-            field=models.PositiveSmallIntegerField(default=5, verbose_name='delegates at least (% of workers)'),
+            model_name="congressrule",
+            name="delegates_min_percent",
+            field=models.PositiveSmallIntegerField(
+                default=5, verbose_name="delegates at least (% of workers)"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='congressrule',
-            constraint=models.CheckConstraint(condition=models.Q(('frontline_min_percent__lte', 100), ('managers_max_percent__lte', 100), ('delegates_min_percent__lte', 100), ('women_tolerance_percent__lte', 100)), name='congressrule_percent_range'),
+            model_name="congressrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("frontline_min_percent__lte", 100),
+                    ("managers_max_percent__lte", 100),
+                    ("delegates_min_percent__lte", 100),
+                    ("women_tolerance_percent__lte", 100),
+                ),
+                name="congressrule_percent_range",
+            ),
         ),
     ]

@@ -6,46 +6,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('welfare', '0005_visit_idempotency_key'),
+        ("welfare", "0005_visit_idempotency_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='hardshipfile',
-            name='approved_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="hardshipfile",
+            name="approved_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='hardshipfile',
-            name='income_verification',
-            field=models.TextField(blank=True, verbose_name='income verification result'),
+            model_name="hardshipfile",
+            name="income_verification",
+            field=models.TextField(blank=True, verbose_name="income verification result"),
         ),
         migrations.AddField(
-            model_name='hardshipfile',
-            name='notice_ends',
-            field=models.DateField(blank=True, null=True, verbose_name='notice ends'),
+            model_name="hardshipfile",
+            name="notice_ends",
+            field=models.DateField(blank=True, null=True, verbose_name="notice ends"),
         ),
         migrations.AddField(
-            model_name='hardshipfile',
-            name='notice_starts',
-            field=models.DateField(blank=True, null=True, verbose_name='notice starts'),
+            model_name="hardshipfile",
+            name="notice_starts",
+            field=models.DateField(blank=True, null=True, verbose_name="notice starts"),
         ),
         migrations.AddField(
-            model_name='hardshipfile',
-            name='reviewed_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="hardshipfile",
+            name="reviewed_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='hardshipfile',
-            name='submitted_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="hardshipfile",
+            name="submitted_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='hardshipfile',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('reviewed', 'Income verified'), ('on_notice', 'On public notice'), ('approved', 'Approved'), ('closed', 'Closed')], default='draft', max_length=20, verbose_name='status'),
+            model_name="hardshipfile",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("submitted", "Submitted"),
+                    ("reviewed", "Income verified"),
+                    ("on_notice", "On public notice"),
+                    ("approved", "Approved"),
+                    ("closed", "Closed"),
+                ],
+                default="draft",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
     ]
