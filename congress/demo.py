@@ -11,10 +11,11 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from members.models import CURRENT_STATUSES, Member, Organisation, OrgKind, Role
+from members.models import Member, MemberStatus, Organisation, OrgKind, Role
 
 from . import services
 from .models import (
+    CongressRule,
     CongressSession,
     Delegate,
     Motion,
@@ -22,6 +23,7 @@ from .models import (
     Suggestion,
     SuggestionStatus,
     Verdict,
+    organisation_workers,
 )
 
 MOTIONS = [
@@ -79,18 +81,21 @@ def _unions() -> list[Organisation]:
     return [*chosen, *others]
 
 
-def _pick_delegates(rng: random.Random, union: Organisation, n: int = 30) -> list[Member]:
+def _pick_delegates(rng: random.Random, union: Organisation, n: int) -> list[Member]:
+    """n active members (delegates are never applicants, retained members or leavers), in the
+    proportions of 17 frontline, 5 managers and 8 women in 30."""
     members = list(
         Member.objects.filter(
-            organisation__path__startswith=union.path, status__in=CURRENT_STATUSES
-        ).order_by("pk")[:600]
+            organisation__path__startswith=union.path, status=MemberStatus.ACTIVE
+        ).order_by("pk")[: max(600, 3 * n)]
     )
     rng.shuffle(members)
     frontline = [m for m in members if m.is_frontline and not m.is_manager]
     managers = [m for m in members if m.is_manager]
     women = [m for m in members if m.gender == "F" and not m.is_manager]
     picked: list[Member] = []
-    for pool, k in ((frontline, 17), (managers, 5), (women, 8), (members, n)):
+    shares = ((frontline, n * 17 // 30), (managers, n * 5 // 30), (women, n * 8 // 30))
+    for pool, k in (*shares, (members, n)):
         for m in pool:
             if len(picked) >= n or k <= 0:
                 break
@@ -170,8 +175,11 @@ def seed(today: date) -> int:
     created = 0
     all_delegates: list[Delegate] = []
     for i, union in enumerate(_unions()):
-        people = _pick_delegates(rng, union)
-        if len(people) < 10:
+        required = CongressRule.current(today).delegates_required(organisation_workers(union))
+        if required is None:
+            continue  # an all-worker assembly, or a workforce not reported: no delegates
+        people = _pick_delegates(rng, union, required)
+        if len(people) < required:
             continue
         past = services.session_create(
             actor=None,

@@ -30,6 +30,15 @@ class CongressRule(models.Model):
     women_tolerance_percent = models.PositiveSmallIntegerField(
         _("women may fall short of their share of the membership by (points)"), default=5
     )
+    # 企业民主管理规定: delegates are at least 5% of the workers and at least 30; an employer
+    # with fewer than 100 workers holds an all-worker assembly (职工大会) instead.
+    delegates_min_percent = models.PositiveSmallIntegerField(
+        _("delegates at least (% of workers)"), default=5
+    )
+    delegates_min_count = models.PositiveSmallIntegerField(_("delegates at least"), default=30)
+    assembly_below_workers = models.PositiveIntegerField(
+        _("all-worker assembly below (workers)"), default=100
+    )
     quorum_numerator = models.PositiveSmallIntegerField(_("quorum numerator"), default=2)
     quorum_denominator = models.PositiveSmallIntegerField(_("quorum denominator"), default=3)
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -42,6 +51,7 @@ class CongressRule(models.Model):
             models.CheckConstraint(
                 condition=Q(frontline_min_percent__lte=100)
                 & Q(managers_max_percent__lte=100)
+                & Q(delegates_min_percent__lte=100)
                 & Q(women_tolerance_percent__lte=100),
                 name="congressrule_percent_range",
             ),
@@ -60,6 +70,26 @@ class CongressRule(models.Model):
         on = on or timezone.localdate()
         rule = cls.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
         return rule or cls(effective_from=date(2000, 1, 1))
+
+    def holds_assembly(self, workers: int | None) -> bool:
+        """Fewer workers than the threshold meet as an all-worker assembly (职工大会)."""
+        return workers is not None and workers < self.assembly_below_workers
+
+    def delegates_required(self, workers: int | None) -> int | None:
+        """The fewest delegates a congress of `workers` may have: the percentage rounded up,
+        and never below the minimum. None when the workforce is not known, or when the
+        workers meet as an assembly and there are no delegates."""
+        if workers is None or self.holds_assembly(workers):
+            return None
+        share = -(-workers * self.delegates_min_percent // 100)
+        return max(self.delegates_min_count, share)
+
+
+def organisation_workers(organisation: Organisation) -> int | None:
+    """The workers of the union's employer, as the union reported them (Organisation.employees).
+    0 is what a union that never reported the figure holds today (issue 13 item 2), so it
+    counts as not known rather than as an employer without workers."""
+    return organisation.employees or None
 
 
 class SessionKind(models.TextChoices):

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import CURRENT_STATUSES, Gender, Member, Organisation
+from members.models import CURRENT_STATUSES, Gender, Member, MemberStatus, Organisation
 from unionportal.core.audit import audit_event
 
 from .models import (
@@ -29,6 +29,7 @@ from .models import (
     Suggestion,
     SuggestionStatus,
     Verdict,
+    organisation_workers,
 )
 
 S = MotionStatus
@@ -90,6 +91,45 @@ def congress_rule_create(*, actor, **fields) -> CongressRule:
 # --- Sessions and delegates -----------------------------------------------------------------
 
 
+def _session_kind_and_size(
+    *, organisation: Organisation, kind: str | None, held_on: date, delegates_expected: int
+) -> str:
+    """The kind the workforce allows (an assembly below the threshold, chosen when no kind is
+    given) and a congress of at least the delegates the rule requires (domain.md F)."""
+    rule = CongressRule.current(held_on)
+    workers = organisation_workers(organisation)
+    if rule.holds_assembly(workers):
+        if kind == SessionKind.CONGRESS:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "With %(workers)s workers (fewer than %(limit)s) the workers meet as an "
+                        "all-worker assembly, without delegates."
+                    )
+                    % {"workers": workers, "limit": rule.assembly_below_workers}
+                }
+            )
+        return SessionKind.ASSEMBLY
+    kind = kind or SessionKind.CONGRESS
+    required = rule.delegates_required(workers)
+    if kind == SessionKind.CONGRESS and required is not None and delegates_expected < required:
+        raise ValidationError(
+            {
+                "delegates_expected": _(
+                    "With %(workers)s workers the congress needs at least %(required)s "
+                    "delegates (%(percent)s%% of the workers, and no fewer than %(min)s)."
+                )
+                % {
+                    "workers": workers,
+                    "required": required,
+                    "percent": rule.delegates_min_percent,
+                    "min": rule.delegates_min_count,
+                }
+            }
+        )
+    return kind
+
+
 @transaction.atomic
 def session_create(
     *,
@@ -97,7 +137,7 @@ def session_create(
     organisation: Organisation,
     term: int,
     session_number: int,
-    kind: str = SessionKind.CONGRESS,
+    kind: str | None = None,
     held_on: date,
     collection_opens: date | None = None,
     collection_closes: date | None = None,
@@ -109,6 +149,12 @@ def session_create(
         raise ValidationError(
             {"session_number": _("This union already has that session of that term.")}
         )
+    kind = _session_kind_and_size(
+        organisation=organisation,
+        kind=kind,
+        held_on=held_on,
+        delegates_expected=delegates_expected,
+    )
     session = CongressSession(
         organisation=organisation,
         term=term,
@@ -147,6 +193,12 @@ def session_update(
         raise ValidationError(
             {"delegates_expected": _("Fewer delegates than the attendance recorded.")}
         )
+    kind = _session_kind_and_size(
+        organisation=session.organisation,
+        kind=kind,
+        held_on=held_on,
+        delegates_expected=delegates_expected,
+    )
     changes = {}
     for field, value in (
         ("kind", kind),
@@ -178,9 +230,21 @@ def delegate_add(
     *, actor, session: CongressSession, member: Member, chosen_on: date | None = None
 ) -> Delegate:
     org = session.organisation
-    if not member.organisation.path.startswith(org.path) or member.status not in CURRENT_STATUSES:
+    if session.kind == SessionKind.ASSEMBLY:
+        raise ValidationError(
+            {"member": _("An all-worker assembly has no delegates: every worker takes part.")}
+        )
+    if not member.organisation.path.startswith(org.path):
         raise ValidationError(
             {"member": _("Delegates are chosen from the current members of this union.")}
+        )
+    # Not applicants (not members yet), retained members (no longer at work) or leavers.
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationError(
+            {
+                "member": _("Only active members can be delegates; %(name)s is %(status)s.")
+                % {"name": member.name, "status": member.get_status_display()}
+            }
         )
     if Delegate.objects.filter(organisation=org, term=session.term, member=member).exists():
         raise ValidationError({"member": _("This member is already a delegate of this term.")})
@@ -212,12 +276,12 @@ class CompositionCheck:
     count: int
     total: int
     limit: str
-    passed: bool
+    passed: bool | None  # None: the figure the check needs is not known
 
     @property
-    def percent(self) -> Decimal:
+    def percent(self) -> Decimal | None:
         if not self.total:
-            return Decimal("0.0")
+            return None
         return (Decimal(self.count * 100) / self.total).quantize(Decimal("0.1"))
 
 
@@ -250,6 +314,7 @@ def composition(
         (Decimal(n_women * 100) / n_members).quantize(Decimal("0.1")) if n_members else Decimal(0)
     )
     return [
+        *_size_check(session, rule, total),
         CompositionCheck(
             "frontline",
             _("Frontline workers"),
@@ -278,6 +343,34 @@ def composition(
             },
             women_ok,
         ),
+    ]
+
+
+def _size_check(session: CongressSession, rule: CongressRule, chosen: int) -> list:
+    """Delegates chosen against the number the workforce requires; none for an assembly."""
+    if session.kind == SessionKind.ASSEMBLY:
+        return []
+    workers = organisation_workers(session.organisation)
+    required = rule.delegates_required(workers)
+    limit = (
+        _("≥ %(required)s (%(percent)s%% of the workers, at least %(min)s)")
+        % {
+            "required": required,
+            "percent": rule.delegates_min_percent,
+            "min": rule.delegates_min_count,
+        }
+        if required is not None
+        else _("No data (workers not reported)")
+    )
+    return [
+        CompositionCheck(
+            "size",
+            _("Delegates of the workers"),
+            chosen,
+            workers or 0,
+            limit,
+            None if required is None else chosen >= required,
+        )
     ]
 
 

@@ -212,8 +212,14 @@ class MemberForm(forms.ModelForm):
         max_length=40,
         help_text=_("18 characters; the last may be X. Old 15-digit numbers are converted."),
     )
-    # Typed numbers may carry spaces, hyphens or +86; clean_phone tidies them to 11 digits.
-    phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
+    # Typed numbers may carry spaces, hyphens or +86; clean_phone stores a mobile as 11 digits
+    # and a landline as 0717-1234567.
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        help_text=_("A mobile number, or a landline with its area code such as 0717-1234567."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -297,7 +303,7 @@ class MemberForm(forms.ModelForm):
         value = self.cleaned_data.get("phone", "")
         if not value and self.instance.pk:
             return self.instance.phone
-        return validators.normalise_mobile(value) if value else ""
+        return validators.normalise_phone(value) if value else ""
 
     def clean_joined_on(self):
         joined = self.cleaned_data["joined_on"]
@@ -346,11 +352,11 @@ class MemberForm(forms.ModelForm):
 
 
 class MemberLookupForm(forms.Form):
-    """Exact lookup by full resident ID or mobile number: posted, so the number never goes
+    """Exact lookup by full resident ID or phone number: posted, so the number never goes
     into a URL or an access log, and never rendered back into the page."""
 
     number = forms.CharField(
-        label=_("Full resident ID or mobile number"),
+        label=_("Full resident ID or phone number"),
         max_length=40,
         widget=BlankTextInput(attrs={"autocomplete": "off"}),
     )
@@ -358,9 +364,11 @@ class MemberLookupForm(forms.Form):
     def clean_number(self) -> tuple[str, str]:
         """("resident_id" | "phone", the normalised number)."""
         value = validators.tidy(self.cleaned_data["number"])
-        if len(value) >= 15:
+        # A resident ID never starts with 0 (its province code is 11 or more); a landline does,
+        # and one with an extension can be as long as an ID.
+        if len(value) >= 15 and not value.startswith("0"):
             return "resident_id", validators.normalise_resident_id(value)
-        return "phone", validators.normalise_mobile(value)
+        return "phone", validators.normalise_phone(self.cleaned_data["number"])
 
 
 class MemberStatusForm(forms.Form):

@@ -85,7 +85,13 @@ IMPORT_COLUMNS: list[ImportColumn] = [
         width=22,
         note="18位居民身份证号，末位可为X；15位旧号码会自动转换。请把本列设为文本格式。",
     ),
-    ImportColumn("phone", "手机号", "phone", width=15, note="11位手机号，可不填。"),
+    ImportColumn(
+        "phone",
+        "手机号",
+        "phone",
+        width=15,
+        note="11位手机号，或带区号的固定电话（如 0717-1234567），可不填。",
+    ),
     ImportColumn(
         "education", "学历", "choice", choices=EDUCATION_LABELS, aliases=EDUCATION_ALIASES, width=16
     ),

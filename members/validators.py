@@ -94,6 +94,14 @@ def validate_uscc(value: str) -> None:
 # --- Resident ID: GB 11643-1999 -----------------------------------------------------------
 
 ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+# The province-level codes of GB/T 2260 (the first 2 digits of every address code): 11-15 north,
+# 21-23 north-east, 31-37 east, 41-46 south-central, 50-54 south-west, 61-65 north-west,
+# 71 Taiwan, 81 Hong Kong, 82 Macao. Any other prefix (10, 16, 83, 99, ...) is no region.
+PROVINCE_CODES = frozenset(
+    f"{n}"
+    for first, last in ((11, 15), (21, 23), (31, 37), (41, 46), (50, 54), (61, 65))
+    for n in range(first, last + 1)
+) | {"71", "81", "82"}
 ID_CHECK = "10X98765432"
 
 
@@ -129,10 +137,14 @@ def parse_resident_id(value: str) -> ResidentId:
             _("A resident ID number is 17 digits followed by a digit or X."),
             code="id_chars",
         )
-    if number[:6] == "000000" or number[:2] < "11":
+    if number[:2] not in PROVINCE_CODES:
         raise ValidationError(
-            _("The first 6 digits of the resident ID are not a valid region code."),
+            _(
+                "The resident ID starts with %(prefix)s, which is no province's code; the first "
+                "6 digits are the region code where the number was issued (e.g. 420502)."
+            ),
             code="id_region",
+            params={"prefix": number[:2]},
         )
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -165,9 +177,24 @@ def mask_resident_id(number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
-# --- Mobile phone -------------------------------------------------------------------------
+# --- Phone numbers: mobile and landline -----------------------------------------------------
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# A landline: area code, local number of 7 or 8 digits (never starting 0), optional
+# extension. Area codes 010 and 020-029 have 3 digits; every other one has 4 (0717 Yichang).
+LANDLINE_RE = re.compile(
+    r"^(?P<area>0(?:10|2\d|[3-9]\d{2}))-?(?P<local>[1-9]\d{6,7})"
+    r"(?:(?:-|转|ext\.?|x|#)(?P<ext>\d{1,6}))?$",
+    re.IGNORECASE,
+)
+PHONE_MAX_LENGTH = 20  # 0717-12345678-123456, the longest stored form
+
+
+def _phone_text(value: str) -> str:
+    """NFKC, no invisible characters, no spaces or brackets; hyphens kept (they may end an
+    area code or start an extension)."""
+    text = unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE)
+    return re.sub(r"[\s()]", "", text)
 
 
 def normalise_mobile(value: str) -> str:
@@ -184,10 +211,41 @@ def normalise_mobile(value: str) -> str:
     return number
 
 
+def normalise_phone(value: str) -> str:
+    """The one phone validator for every typed phone: a mobile (13800000000, +86 allowed) or a
+    landline with its area code (0717-1234567, 010-12345678, an extension after -, 转 or ext),
+    stored as 13800000000 or 0717-1234567[-123]."""
+    try:
+        return normalise_mobile(value)
+    except ValidationError:
+        pass
+    text = _phone_text(value)
+    if text.startswith("+86"):
+        text = "0" + text[3:].lstrip("-")
+    match = LANDLINE_RE.match(text)
+    if not match:
+        raise ValidationError(
+            _(
+                "Enter an 11-digit mobile number (e.g. 13800000000) or a landline with its "
+                "area code (e.g. 0717-1234567 or 010-12345678)."
+            ),
+            code="phone",
+        )
+    number = f"{match['area']}-{match['local']}"
+    return f"{number}-{match['ext']}" if match["ext"] else number
+
+
+def validate_phone(value: str) -> None:
+    normalise_phone(value)
+
+
 def mask_mobile(number: str) -> str:
-    """138****0000."""
+    """138****0000; a landline keeps its area code and last 4 digits: 0717-***4567."""
     if not number:
         return ""
+    if number.startswith("0") and "-" in number:
+        area, local = number.split("-", 1)
+        return f"{area}-" + "*" * max(0, len(local) - 4) + local[-4:]
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
 
 

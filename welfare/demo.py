@@ -78,7 +78,13 @@ def seed(today: date) -> int:
                 {"name": "家属乙", "relation": "子女", "annual_income": Decimal("0")},
             ],
         )
+        # 建档 as relief: the union submits, the county verifies the income and puts the file
+        # on notice, the federation approves once the notice is over.
         services.file_set_status(actor=chair, hardship_file=f, to_status=FileStatus.SUBMITTED)
+        services.file_verify(
+            actor=county, hardship_file=f, income_verification="民政核对：家庭收入情况属实"
+        )
+        services.file_start_notice(actor=county, hardship_file=f, today=today - timedelta(days=30))
         services.file_set_status(
             actor=approver, hardship_file=f, to_status=FileStatus.APPROVED, today=today
         )

@@ -185,11 +185,39 @@ class HardshipCategory(models.TextChoices):
 class FileStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    REVIEWED = "reviewed", _("Income verified")
+    ON_NOTICE = "on_notice", _("On public notice")
     APPROVED = "approved", _("Approved")
     CLOSED = "closed", pgettext_lazy("hardship file", "Closed")
 
 
-class HardshipFile(models.Model):
+class VettedCase(models.Model):
+    """The steps a hardship file and a relief application both go through (domain.md E): the
+    union submits, a second person verifies the income, the case is put on public notice, and
+    a third approves once the notice is over."""
+
+    income_verification = models.TextField(_("income verification result"), blank=True)
+    notice_starts = models.DateField(_("notice starts"), null=True, blank=True)
+    notice_ends = models.DateField(_("notice ends"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    def notice_over(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.notice_ends is not None and today >= self.notice_ends
+
+
+class HardshipFile(VettedCase):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+"
     )
@@ -296,7 +324,7 @@ class ReliefStatus(models.TextChoices):
     PAID = "paid", pgettext_lazy("relief", "Paid")
 
 
-class ReliefApplication(models.Model):
+class ReliefApplication(VettedCase):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+"
     )
@@ -332,24 +360,12 @@ class ReliefApplication(models.Model):
         _("status"), max_length=20, choices=ReliefStatus.choices, default=ReliefStatus.DRAFT
     )
     home_visit = models.TextField(_("home visit record"), blank=True)
-    income_verification = models.TextField(_("income verification result"), blank=True)
-    notice_starts = models.DateField(_("notice starts"), null=True, blank=True)
-    notice_ends = models.DateField(_("notice ends"), null=True, blank=True)
     override_reason = models.TextField(_("reason for overriding a check"), blank=True)
     reject_reason = models.TextField(_("reason for rejection"), blank=True)
     # The form's one-time token: a double-clicked or replayed "save" finds this row instead
     # of making a second application (security.md H2).
     idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -374,10 +390,6 @@ class ReliefApplication(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("welfare:relief_detail", args=[self.pk])
-
-    def notice_over(self, today: date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return self.notice_ends is not None and today >= self.notice_ends
 
 
 DECISION_LABELS = {

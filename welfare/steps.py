@@ -31,6 +31,8 @@ RELIEF_STEPS = (
 )
 FILE_STEPS = (
     gettext_lazy("Opening the file"),
+    gettext_lazy("Income verification"),
+    gettext_lazy("Public notice"),
     gettext_lazy("Approval"),
     gettext_lazy("Support and reviews"),
     gettext_lazy("Closing the file"),
@@ -79,13 +81,26 @@ def file_progress(hf: HardshipFile, today: date | None = None) -> Progress:
         submitter = _who(org, "relief.submit", with_role=True)
         return Progress(linear(FILE_STEPS, 0), Actor(submitter, _("submit"), draft=True))
     if hf.status == FileStatus.SUBMITTED:
-        return Progress(linear(FILE_STEPS, 1), Actor(_who(org, "relief.approve"), _("approve")))
+        return Progress(
+            linear(FILE_STEPS, 1), Actor(_who(org, "relief.review"), _("verify the income"))
+        )
+    if hf.status == FileStatus.REVIEWED:
+        reviewer = _who(org, "relief.review")
+        return Progress(linear(FILE_STEPS, 2), Actor(reviewer, _("start the public notice")))
+    if hf.status == FileStatus.ON_NOTICE:
+        approver = _who(org, "relief.approve")
+        notice = Deadline(_("Public notice until"), hf.notice_ends) if hf.notice_ends else None
+        if approval_wait(hf, today):
+            until = _("until %(day)s") % {"day": long_date(hf.notice_ends)}
+            steps = linear(FILE_STEPS, 2, notes={2: until})
+            return Progress(steps, Actor(approver, _("approve"), from_day=hf.notice_ends), notice)
+        return Progress(linear(FILE_STEPS, 3), Actor(approver, _("approve")), notice)
     if hf.status == FileStatus.APPROVED:
         due = hf.review_due
         deadline = Deadline(_("Next review due"), due, overdue=due < today) if due else None
         actor = None
         if due and due <= today:
             actor = Actor(_who(org, "relief.draft"), _("review the file"))
-        return Progress(linear(FILE_STEPS, 2), actor, deadline)
-    closed = {3: long_date(hf.closed_on)} if hf.closed_on else None
+        return Progress(linear(FILE_STEPS, 4), actor, deadline)
+    closed = {5: long_date(hf.closed_on)} if hf.closed_on else None
     return Progress(linear(FILE_STEPS, len(FILE_STEPS), notes=closed))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from members import access
-from members.models import CURRENT_STATUSES, Member
+from members.models import Member, MemberStatus
 from members.views.common import apply_service_errors, is_id
 
 from .. import services
@@ -164,7 +164,7 @@ def delegate_add(request: HttpRequest, pk: int) -> HttpResponse:
         found = list(
             Member.objects.filter(
                 organisation__path__startswith=session.organisation.path,
-                status__in=CURRENT_STATUSES,
+                status=MemberStatus.ACTIVE,
                 name__contains=query,
             )
             .exclude(pk__in=taken)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .. import crypto
-from ..validators import mask_mobile
+from ..validators import PHONE_MAX_LENGTH, mask_mobile
 from .organisations import Organisation
 
 
@@ -130,7 +130,7 @@ class Member(models.Model):
     resident_id_masked = models.CharField(_("resident ID"), max_length=18, editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))
-    phone = models.CharField(_("mobile phone"), max_length=11, blank=True)
+    phone = models.CharField(_("phone"), max_length=PHONE_MAX_LENGTH, blank=True)
     education = models.CharField(
         _("education"), max_length=20, choices=Education.choices, blank=True
     )

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from members import validators
 from members.models import Member, MemberStatus, MemberStatusChange
 from members.views import members as member_views
 
@@ -489,6 +490,48 @@ def test_bad_input_is_a_form_error_not_a_crash(city, chair_a, as_user, field, va
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert not Member.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [("0717-1234567", "0717-1234567"), ("010 12345678", "010-12345678"), ("13900001234", None)],
+)
+def test_a_landline_with_its_area_code_is_a_phone_the_register_takes(
+    city, chair_a, as_user, typed, stored
+):
+    assert as_user(chair_a).post(CREATE, form_data(city, phone=typed)).status_code == 302
+    assert Member.objects.get().phone == (stored or typed)
+
+
+@pytest.mark.parametrize("typed", ["1234567", "0717-12345", "990105", "12800000000"])
+def test_a_phone_that_is_neither_mobile_nor_landline_is_refused_in_chinese(
+    city, chair_a, as_user, typed
+):
+    response = as_user(chair_a).post(
+        CREATE, form_data(city, phone=typed), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response.status_code == 200
+    assert "固定电话" in response.context["form"].errors["phone"][0]
+    assert not Member.objects.exists()
+
+
+def test_a_region_prefix_that_is_no_province_is_refused_on_the_form(city, chair_a, as_user):
+    body = "99010519850615001"
+    response = as_user(chair_a).post(
+        CREATE,
+        form_data(city, resident_id=body + validators.resident_id_check_char(body)),
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 200
+    assert "省级" in response.context["form"].errors["resident_id"][0]
+    assert not Member.objects.exists()
+
+
+def test_a_member_is_found_by_landline(city, chair_a, as_user):
+    member = MemberFactory(organisation=city.union_a, phone="0717-1234567")
+    response = as_user(chair_a).post(LOOKUP, {"number": "0717 1234567"})
+    assert response.status_code == 302
+    assert response["Location"] == member.get_absolute_url()
 
 
 def test_a_chair_cannot_register_into_another_union(city, chair_a, as_user):

@@ -11,6 +11,7 @@ from welfare import services
 from welfare.models import Campaign, ReliefApplication
 
 from ..factories import MemberFactory, make_resident_id
+from .helpers import verify_and_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +92,7 @@ def test_editing_an_approved_file_sends_it_back_for_approval(city, chair_a):
         actor=chair_a, member=member, year=2026, household_size=2, annual_income=Decimal("0")
     )
     services.file_set_status(actor=chair_a, hardship_file=hf, to_status="submitted")
+    verify_and_notice(hf)
     services.file_set_status(actor=None, hardship_file=hf, to_status="approved")
     hf = services.file_update(actor=chair_a, hardship_file=hf, causes="家庭变故")
     assert hf.status == FileStatus.SUBMITTED

@@ -28,6 +28,7 @@ from welfare.models import (
 )
 
 from .conftest import on_notice
+from .helpers import verify_and_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +96,7 @@ def test_a_file_moves_through_its_states_and_closes_with_a_reason(chair_a, membe
     with pytest.raises(ValidationError):
         services.file_set_status(actor=chair_a, hardship_file=f, to_status="closed", reason="x")
     f = services.file_set_status(actor=chair_a, hardship_file=f, to_status="submitted")
+    verify_and_notice(f, approve_on=DAY)
     # Approving is the federation's decision (the approver's permission is tested in the views).
     f = services.file_set_status(actor=None, hardship_file=f, to_status="approved", today=DAY)
     assert f.review_due == date(2026, 9, 2)

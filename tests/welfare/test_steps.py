@@ -15,6 +15,7 @@ from welfare import services
 from welfare.models import HardshipFile
 
 from .conftest import on_notice
+from .helpers import verify_and_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -133,17 +134,22 @@ def test_a_draft_file_tells_who_submits_it_then_waits_for_the_approver(
 ):
     hf = a_file(member_a, officer_a)
     shown = indicator(as_user(officer_a).get(file_url(hf)))
-    assert shown.labels == ["建档", "审批", "在档帮扶", "撤档"]
+    assert shown.labels == ["建档", "收入核对", "公示", "审批", "在档帮扶", "撤档"]
     assert shown.current == "建档"
     assert shown.next_actor == "草稿：由 甲公司工会委员会 · 基层工会主席 提交。"
     services.file_set_status(actor=chair_a, hardship_file=hf, to_status="submitted")
     shown = indicator(as_user(chair_a).get(file_url(hf)))
+    assert shown.current == "收入核对"
+    verify_and_notice(hf, approve_on=date(2026, 3, 2))
+    with time_machine.travel("2026-03-02 10:00 +0800"):
+        shown = indicator(as_user(chair_a).get(file_url(hf)))
     assert shown.current == "审批" and shown.next_actor == "等待 宜昌市总工会 审批。"
 
 
 def test_an_approved_file_shows_its_next_review(as_user, chair_a, staff_user, member_a):
     hf = a_file(member_a, chair_a)
     services.file_set_status(actor=chair_a, hardship_file=hf, to_status="submitted")
+    verify_and_notice(hf, approve_on=date(2026, 3, 2))
     services.file_set_status(
         actor=staff_user, hardship_file=hf, to_status="approved", today=date(2026, 3, 2)
     )
@@ -162,6 +168,7 @@ def test_a_file_without_a_category_is_not_offered_for_approval(
 ):
     hf = a_file(member_a, chair_a)
     services.file_set_status(actor=chair_a, hardship_file=hf, to_status="submitted")
+    verify_and_notice(hf)
     HardshipFile.objects.filter(pk=hf.pk).update(category="")
     response = as_user(staff_user).get(file_url(hf))
     content = response.content.decode()
@@ -172,7 +179,7 @@ def test_a_file_without_a_category_is_not_offered_for_approval(
         reverse("welfare:file_status", args=[hf.pk]), {"to_status": "approved"}, follow=True
     )
     assert posted.status_code == 200 and "请先选择困难类别，再审批。" in posted.content.decode()
-    assert HardshipFile.objects.get(pk=hf.pk).status == "submitted"
+    assert HardshipFile.objects.get(pk=hf.pk).status == "on_notice"
 
 
 def test_another_unions_file_is_still_404(as_user, chair_a, chair_b, member_a):

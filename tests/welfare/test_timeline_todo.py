@@ -6,6 +6,7 @@ from django.urls import reverse
 from welfare import services
 
 from .conftest import on_notice
+from .helpers import verify_and_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +40,9 @@ def test_the_dashboard_lists_relief_to_review_and_files_due(
     services.relief_submit(actor=chair_a, application=app, home_visit="走访")
     f = services.file_open(actor=chair_a, member=member_a, year=2026, household_size=2)
     services.file_set_status(actor=chair_a, hardship_file=f, to_status="submitted")
+    verify_and_notice(f, approve_on=date(2025, 3, 1))
     services.file_set_status(
-        actor=None, hardship_file=f, to_status="approved", today=date(2025, 1, 1)
+        actor=None, hardship_file=f, to_status="approved", today=date(2025, 3, 1)
     )
     content = as_user(county_user).get(reverse("todo_panel")).content.decode()
     assert reverse("welfare:relief_list") + "?status=submitted" in content
@@ -55,8 +57,9 @@ def test_the_daily_task_records_the_files_due(chair_a, county_user, member_a):
 
     f = services.file_open(actor=chair_a, member=member_a, year=2026, household_size=2)
     services.file_set_status(actor=chair_a, hardship_file=f, to_status="submitted")
+    verify_and_notice(f, approve_on=date(2025, 3, 1))
     services.file_set_status(
-        actor=None, hardship_file=f, to_status="approved", today=date(2025, 1, 1)
+        actor=None, hardship_file=f, to_status="approved", today=date(2025, 3, 1)
     )
     files_due_for_review.delay()
     assert JobRun.objects.get(task="welfare_files_due_for_review").rows == 1

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.factories import MemberFactory
 from welfare import services
 from welfare.models import (
     CondolenceVisit,
+    HardshipFile,
     NoticeRule,
     ReliefApplication,
     ReliefProof,
@@ -319,6 +321,17 @@ def test_a_file_is_opened_submitted_approved_and_closed(
     hf = member_a.hardship_files.get()
     assert hf.category == "deep"
     client.post(reverse("welfare:file_status", args=[hf.pk]), {"to_status": "submitted"})
+    # The county verifies the income and puts the file on notice; the notice then runs out.
+    county = as_user(county_user)
+    status_url = reverse("welfare:file_status", args=[hf.pk])
+    county.post(status_url, {"to_status": "reviewed", "income_verification": "民政核对属实"})
+    county.post(status_url, {"to_status": "on_notice"})
+    hf.refresh_from_db()
+    assert hf.status == "on_notice" and hf.reviewed_by == county_user
+    today = timezone.localdate()
+    HardshipFile.objects.filter(pk=hf.pk).update(
+        notice_starts=today - timedelta(days=7), notice_ends=today
+    )
     assert (
         client.post(
             reverse("welfare:file_status", args=[hf.pk]), {"to_status": "approved"}
@@ -339,7 +352,7 @@ def test_a_file_is_opened_submitted_approved_and_closed(
         reverse("welfare:file_status", args=[hf.pk]), {"to_status": "closed", "reason": "脱困"}
     )
     hf.refresh_from_db()
-    assert hf.status == "closed" and hf.close_reason == "脱困"
+    assert hf.status == "closed" and hf.close_reason == "脱困" and hf.approved_by == staff_user
 
 
 def test_a_visit_over_the_cap_is_refused_on_the_form(as_user, chair_a, member_a):

@@ -18,8 +18,10 @@ from .hardship import (  # noqa: F401
     file_open,
     file_reviewed,
     file_set_status,
+    file_start_notice,
     file_status_problem,
     file_update,
+    file_verify,
     files_due_for_review,
     household_income_parts,
 )
@@ -27,6 +29,7 @@ from .relief import (  # noqa: F401
     CheckResult,
     approval_wait,
     four_eyes_problem,
+    member_may_be_helped,
     proof_add,
     relief_approve,
     relief_awaiting,

@@ -1,10 +1,14 @@
-"""Hardship files (困难职工档案): opening, updating, status changes and reviews."""
+"""Hardship files (困难职工档案): opening, updating, status changes and reviews. Opening a
+file (建档) goes through the steps relief does (domain.md E): the union submits it, a second
+person records the income verification, the file is put on public notice, and once the
+notice is over someone who neither opened, submitted nor verified it approves it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,12 +23,14 @@ from ..models import (
     HardshipFile,
     HouseholdMember,
 )
+from .relief import _four_eyes, approval_wait, four_eyes_problem, member_may_be_helped
 from .rules import (
     REVIEW_MONTHS,
     _add_months,
     _money,
     categorise,
     net_per_capita_exact,
+    notice_days,
     poverty_line,
 )
 
@@ -120,6 +126,7 @@ def file_open(
     income_from: str = "",
     **data,
 ) -> HardshipFile:
+    member_may_be_helped(member)
     if HardshipFile.objects.filter(member=member).exclude(status=FileStatus.CLOSED).exists():
         raise ValidationError(_("This member already has an open hardship file."))
     f = HardshipFile(member=member, organisation=member.organisation, year=year, created_by=actor)
@@ -156,9 +163,12 @@ def file_update(
     if not f.category:
         f.category = f.suggested_category
     before = f.status
-    if before == FileStatus.APPROVED:
-        # A changed household or category was not what the approver saw: approve it again.
+    if before in (FileStatus.REVIEWED, FileStatus.ON_NOTICE, FileStatus.APPROVED):
+        # A changed household or category is not what was verified, put on notice or
+        # approved: the file goes through those steps again.
         f.status = FileStatus.SUBMITTED
+        f.income_verification, f.reviewed_by, f.approved_by = "", None, None
+        f.notice_starts = f.notice_ends = None
     f.save()
     audit_event(
         f,
@@ -172,19 +182,27 @@ def file_update(
 # The one table of allowed file transitions.
 FILE_TRANSITIONS: dict[str, set[str]] = {
     FileStatus.DRAFT: {FileStatus.SUBMITTED},
-    FileStatus.SUBMITTED: {FileStatus.APPROVED, FileStatus.DRAFT},
+    FileStatus.SUBMITTED: {FileStatus.REVIEWED, FileStatus.DRAFT},
+    FileStatus.REVIEWED: {FileStatus.ON_NOTICE, FileStatus.DRAFT},
+    FileStatus.ON_NOTICE: {FileStatus.APPROVED, FileStatus.DRAFT},
     FileStatus.APPROVED: {FileStatus.CLOSED},
     FileStatus.CLOSED: set(),
 }
 
 
-def file_status_problem(f: HardshipFile, to_status: str) -> str | None:
-    """Why the file cannot move to `to_status` now, or None. The detail page asks the same
-    to offer only the steps that would be taken."""
+def file_status_problem(f: HardshipFile, to_status: str, *, actor=None, today=None) -> str | None:
+    """Why the file cannot move to `to_status` now (for `actor`, when given), or None. The
+    detail page asks the same to offer only the steps that would be taken."""
     if to_status not in FILE_TRANSITIONS[f.status]:
         return _("This file cannot move to that status.")
-    if to_status == FileStatus.APPROVED and not f.category:
-        return _("Choose a category before approving.")
+    if to_status == FileStatus.APPROVED:
+        if not f.category:
+            return _("Choose a category before approving.")
+        if actor is not None and f.created_by_id == actor.pk:
+            return _("You opened this hardship file: someone else must approve it.")
+        return four_eyes_problem(actor, f, approving=True) or approval_wait(f, today)
+    if to_status in (FileStatus.REVIEWED, FileStatus.ON_NOTICE):
+        return four_eyes_problem(actor, f, approving=False)
     return None
 
 
@@ -196,13 +214,22 @@ def file_set_status(
     f = HardshipFile.objects.select_for_update().get(pk=hardship_file.pk)
     if to_status not in FILE_TRANSITIONS[f.status]:
         raise ValidationError(_("This file cannot move to that status."))
+    if to_status in (FileStatus.REVIEWED, FileStatus.ON_NOTICE):
+        raise ValidationError(_("Record the income verification or start the notice instead."))
     if to_status == FileStatus.APPROVED and actor is not None:
         access.require(actor, "relief.approve", f.organisation)
-    problem = file_status_problem(f, to_status)
+    problem = file_status_problem(f, to_status, actor=actor, today=today)
     if problem:
         raise ValidationError(problem)
+    if to_status == FileStatus.SUBMITTED:
+        f.submitted_by = actor if getattr(actor, "pk", None) else None
+    if to_status == FileStatus.DRAFT:
+        # Sent back: the verification and notice were of the file as it was.
+        f.income_verification, f.reviewed_by = "", None
+        f.notice_starts = f.notice_ends = None
     if to_status == FileStatus.APPROVED:
         f.review_due = _add_months(today, REVIEW_MONTHS)
+        f.approved_by = actor if getattr(actor, "pk", None) else None
     if to_status == FileStatus.CLOSED:
         if not reason.strip():
             raise ValidationError({"reason": _("Give the reason for closing the file.")})
@@ -211,6 +238,55 @@ def file_set_status(
     f.status = to_status
     f.save()
     audit_event(f, "hardship_file.status", actor=actor, changes={"status": [before, to_status]})
+    return f
+
+
+def _require_reviewer(actor, f: HardshipFile) -> None:
+    if actor is not None and not (
+        access.can(actor, "relief.review", f.organisation)
+        or access.can(actor, "relief.approve", f.organisation)
+    ):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def file_verify(*, actor, hardship_file: HardshipFile, income_verification: str) -> HardshipFile:
+    """The household's income is verified (the 民政 check) by someone other than the
+    submitter, as a relief application's review is."""
+    _require_reviewer(actor, hardship_file)
+    if not income_verification.strip():
+        raise ValidationError(
+            {"income_verification": _("Record the result of the income verification.")}
+        )
+    f = HardshipFile.objects.select_for_update().get(pk=hardship_file.pk)
+    if f.status != FileStatus.SUBMITTED:
+        raise ValidationError(_("This file cannot move to that status."))
+    _four_eyes(actor, f, approving=False)
+    f.income_verification = income_verification.strip()
+    f.reviewed_by = actor if getattr(actor, "pk", None) else None
+    f.status = FileStatus.REVIEWED
+    f.save()
+    audit_event(
+        f, "hardship_file.verify", actor=actor, changes={"status": [FileStatus.SUBMITTED, f.status]}
+    )
+    return f
+
+
+@transaction.atomic
+def file_start_notice(*, actor, hardship_file: HardshipFile, today=None) -> HardshipFile:
+    """Put the verified file on public notice for the days the rule table says."""
+    today = today or timezone.localdate()
+    _require_reviewer(actor, hardship_file)
+    f = HardshipFile.objects.select_for_update().get(pk=hardship_file.pk)
+    if f.status != FileStatus.REVIEWED:
+        raise ValidationError(_("This file cannot move to that status."))
+    _four_eyes(actor, f, approving=False)
+    f.notice_starts, f.notice_ends = today, today + timedelta(days=notice_days(today))
+    f.status = FileStatus.ON_NOTICE
+    f.save()
+    audit_event(
+        f, "hardship_file.notice", actor=actor, changes={"status": [FileStatus.REVIEWED, f.status]}
+    )
     return f
 
 

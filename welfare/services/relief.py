@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members import access
-from members.models import Member
+from members.models import Member, MemberStatus
 from unionportal.core.audit import audit_event
 from unionportal.core.money import money_sum
 from unionportal.core.steps import long_date
@@ -25,11 +25,29 @@ from ..models import (
     ReliefDecision,
     ReliefPayment,
     ReliefProof,
+    VettedCase,
 )
 from .campaigns import _campaign_charge
 from .rules import COUNTED, Conflict, S, _money, _positive, notice_days, relief_cap
 
 # --- Relief applications -------------------------------------------------------------------
+
+# Hardship files and relief are for members at work or retained (domain.md E): not for an
+# applicant (not a member yet) nor for someone who left.
+HELPED_STATUSES = (MemberStatus.ACTIVE, MemberStatus.RETAINED)
+
+
+def member_may_be_helped(member: Member) -> None:
+    if member.status not in HELPED_STATUSES:
+        raise ValidationError(
+            {
+                "member": _(
+                    "Hardship files and relief are for active or retained members; "
+                    "%(name)s is %(status)s."
+                )
+                % {"name": member.name, "status": member.get_status_display()}
+            }
+        )
 
 
 def _log(app: ReliefApplication, actor, action: str, before: str, comment: str = "") -> None:
@@ -83,6 +101,7 @@ def relief_create(
                 )
             return existing
     today = today or timezone.localdate()
+    member_may_be_helped(member)
     amount = _positive(amount_requested, "amount_requested")
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the member needs relief.")})
@@ -139,9 +158,10 @@ def relief_submit(*, actor, application: ReliefApplication, home_visit: str) -> 
     return app
 
 
-def four_eyes_problem(actor, app: ReliefApplication, *, approving: bool) -> str | None:
+def four_eyes_problem(actor, app: VettedCase, *, approving: bool) -> str | None:
     """Why `actor` may not decide `app` (its submitter decides nothing, its reviewer does
-    not approve it), or None. The detail page asks the same to offer only possible actions."""
+    not approve it), or None. The detail page asks the same to offer only possible actions.
+    Relief applications and hardship files (both VettedCase) share the rule."""
     if actor is None:
         return None
     if app.submitted_by_id == actor.pk:
@@ -151,13 +171,13 @@ def four_eyes_problem(actor, app: ReliefApplication, *, approving: bool) -> str 
     return None
 
 
-def _four_eyes(actor, app: ReliefApplication, *, approving: bool) -> None:
+def _four_eyes(actor, app: VettedCase, *, approving: bool) -> None:
     problem = four_eyes_problem(actor, app, approving=approving)
     if problem:
         raise ValidationError(problem)
 
 
-def approval_wait(app: ReliefApplication, today: date | None = None) -> str | None:
+def approval_wait(app: VettedCase, today: date | None = None) -> str | None:
     """Why an application on notice cannot be approved yet (its notice still runs), or None."""
     if app.notice_over(today):
         return None

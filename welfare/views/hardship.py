@@ -148,16 +148,19 @@ def _file_actions(user, hf: HardshipFile) -> dict:
     org = hf.organisation
 
     def possible(to_status: str) -> bool:
-        return services.file_status_problem(hf, to_status) is None
+        return services.file_status_problem(hf, to_status, actor=user) is None
 
-    approver = hf.status == FileStatus.SUBMITTED and access.can(user, "relief.approve", org)
+    reviewer = access.can(user, "relief.review", org) or access.can(user, "relief.approve", org)
+    approver = hf.status == FileStatus.ON_NOTICE and access.can(user, "relief.approve", org)
     return {
         "edit": hf.status != FileStatus.CLOSED and access.can(user, "relief.draft", org),
         "submit": possible(FileStatus.SUBMITTED) and access.can(user, "relief.submit", org),
+        "verify": reviewer and possible(FileStatus.REVIEWED),
+        "notice": reviewer and possible(FileStatus.ON_NOTICE),
         # Approving a file is an approver's decision; union staff review (architecture.md).
         "approve": approver and possible(FileStatus.APPROVED),
         # An approver of a file that would be refused is told why instead of a button.
-        "approve_problem": services.file_status_problem(hf, FileStatus.APPROVED)
+        "approve_problem": services.file_status_problem(hf, FileStatus.APPROVED, actor=user)
         if approver
         else None,
         "close": possible(FileStatus.CLOSED)
@@ -180,6 +183,7 @@ def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household": hf.household.all(),
             "income": services.household_income_parts(hf),
             "close_form": f.ReasonForm(),
+            "verify_form": f.ReviewForm(),
         },
     )
 
@@ -190,7 +194,13 @@ def file_status(request: HttpRequest, pk: int) -> HttpResponse:
     hf = _file(request, pk)
     to = request.POST.get("to_status", "")
     actions = _file_actions(request.user, hf)
-    needed = {"submitted": "submit", "approved": "approve", "closed": "close"}.get(to)
+    needed = {
+        "submitted": "submit",
+        "reviewed": "verify",
+        "on_notice": "notice",
+        "approved": "approve",
+        "closed": "close",
+    }.get(to)
     if needed is None or not actions[needed]:
         # An approver refused by the file's state is told why; anyone else may not.
         problem = _("This file cannot move to that status.") if needed is None else None
@@ -200,12 +210,21 @@ def file_status(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(hf)
         raise PermissionDenied
     try:
-        services.file_set_status(
-            actor=request.user,
-            hardship_file=hf,
-            to_status=to,
-            reason=request.POST.get("reason", ""),
-        )
+        if to == FileStatus.REVIEWED:
+            services.file_verify(
+                actor=request.user,
+                hardship_file=hf,
+                income_verification=request.POST.get("income_verification", ""),
+            )
+        elif to == FileStatus.ON_NOTICE:
+            services.file_start_notice(actor=request.user, hardship_file=hf)
+        else:
+            services.file_set_status(
+                actor=request.user,
+                hardship_file=hf,
+                to_status=to,
+                reason=request.POST.get("reason", ""),
+            )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(hf)
