@@ -29,6 +29,9 @@ JAN, FEB = date(2026, 1, 1), date(2026, 2, 1)
 
 
 def snap(org, month, **figures) -> StatSnapshot:
+    # Made-up figures: every member is of a union that reported its employees.
+    figures.setdefault("members_counted", figures.get("members", 0))
+    figures.setdefault("migrant_members_counted", figures.get("migrant_members", 0))
     return StatSnapshot.objects.create(
         organisation=org, month=month, computed_at=timezone.now(), **figures
     )
