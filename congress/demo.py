@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 
 from members.models import Member, MemberStatus, Organisation, OrgKind, Role
 
@@ -76,7 +77,7 @@ def _unions() -> list[Organisation]:
     others = (
         Organisation.objects.filter(kind=OrgKind.GRASSROOTS, active=True)
         .exclude(pk__in=[o.pk for o in chosen])
-        .order_by("-employees", "path")[:2]
+        .order_by(F("employees").desc(nulls_last=True), "path")[:2]
     )
     return [*chosen, *others]
 

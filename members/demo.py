@@ -129,10 +129,13 @@ def _grassroots(parent, codes: Codes, region: str, spec, *, n_branches: int, kin
     # The demo city's workforce, scaled so the register holds about 20,000 members.
     employees, migrants = employees * 6 // 5, migrants * 6 // 5
     founded = 2000 + (codes.n % 20)
+    kind = kind or (OrgKind.JOINT_GRASSROOTS if "联合" in employer else OrgKind.GRASSROOTS)
     org = _ensure(
         parent,
         codes.union(region),
-        kind=kind or (OrgKind.JOINT_GRASSROOTS if "联合" in employer else OrgKind.GRASSROOTS),
+        kind=kind,
+        # A joint union covers a few small employers (the service keeps 1 for the others).
+        employers_covered=2 + codes.n % 4,
         name=f"{employer}工会委员会" if "联合" not in employer else f"{employer}工会",
         short_name=employer.replace("宜昌", "")[:12],
         employer_name=employer,

@@ -111,8 +111,9 @@ def seed_members(today: date) -> int:
         if Member.objects.filter(organisation__in=homes).exists():
             continue
         region = union.region_code if union.region_code in REGIONS else "420500"
-        n = int(union.employees * MEMBERSHIP_SHARE)
-        migrant_share = union.migrant_employees / union.employees if union.employees else 0
+        n = int((union.employees or 0) * MEMBERSHIP_SHARE)
+        migrants = union.migrant_employees or 0
+        migrant_share = migrants / union.employees if union.employees else 0
         founded = union.founded_on or date(2005, 1, 1)
         members, changes, wages = [], [], []
         for _ in range(n):
@@ -334,7 +335,7 @@ def seed_funds(today: date, made: dict) -> int:
         months.append(month)
     for union in Organisation.objects.filter(kind__in=GRASSROOTS_KINDS, active=True):
         for month in months:
-            payroll = Decimal(union.employees * 6500 + (month.month * 1000))
+            payroll = Decimal((union.employees or 0) * 6500 + (month.month * 1000))
             services.fund_record(actor=None, organisation=union, month=month, payroll=payroll)
             count += 1
     return count

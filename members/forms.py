@@ -50,6 +50,19 @@ class OrganisationForm(forms.ModelForm):
         elif parent is not None:
             allowed = [k for k in OrgKind if parent.kind in ALLOWED_PARENTS[k]]
             self.fields["kind"].choices = [(k.value, k.label) for k in allowed]
+        for name in ("employees", "migrant_employees"):
+            self.fields[name].help_text = _("Leave blank if not reported.")
+        # The number of employers covered means something for a joint union only.
+        kind = self.instance.kind if self.instance.pk else None
+        joint_possible = kind == OrgKind.JOINT_GRASSROOTS or (
+            kind is None
+            and any(v == OrgKind.JOINT_GRASSROOTS for v, _label in self.fields["kind"].choices)
+        )
+        covered = [Column("employers_covered")] if joint_possible else []
+        if joint_possible:
+            self.fields["employers_covered"].required = False
+        else:
+            del self.fields["employers_covered"]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -63,7 +76,7 @@ class OrganisationForm(forms.ModelForm):
                 _("The employer"),
                 Row(Column("employer_name", css_class="col-md-8"), Column("employer_category")),
                 Row(Column("employer_uscc"), Column("industry_code")),
-                Row(Column("employees"), Column("migrant_employees")),
+                Row(Column("employees"), Column("migrant_employees"), *covered),
             ),
             Fieldset(
                 _("Term and committees"),
@@ -81,6 +94,10 @@ class OrganisationForm(forms.ModelForm):
     def clean_employer_uscc(self) -> str:
         value = self.cleaned_data.get("employer_uscc", "")
         return validators.normalise_uscc(value) if value else ""
+
+    def clean_employers_covered(self) -> int:
+        # Left blank (or a union that is not joint): it stands for its one employer.
+        return self.cleaned_data.get("employers_covered") or 1
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())

@@ -13,7 +13,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import pgettext
 
+from . import stats
 from .models import (
     CURRENT_STATUSES,
     GRASSROOTS_KINDS,
@@ -50,7 +53,7 @@ class Rate:
         return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
     def __str__(self) -> str:
-        return "—" if self.percent is None else f"{self.percent}%"
+        return pgettext("rate", "No data") if self.percent is None else f"{self.percent}%"
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,13 @@ def _within(orgs: OrgSelection, field: str = "") -> Q:
 
 
 def _migrant_members(orgs: OrgSelection) -> QuerySet:
+    """Migrant members of the unions that reported their migrant employees: members of a
+    union without the figure are left out, as the union is out of the denominator."""
     return Member.objects.filter(
-        _within(orgs, "organisation"), is_migrant=True, status__in=COUNTED_MEMBER_STATUSES
+        _within(orgs, "organisation"),
+        is_migrant=True,
+        status__in=COUNTED_MEMBER_STATUSES,
+        organisation_id__in=stats.reporting(timezone.localdate(), "migrant_employees"),
     )
 
 
@@ -98,16 +106,22 @@ def migrant_employees_of(orgs: OrgSelection) -> int:
     """The migrant workforce of the selection: the migrant employees of its grassroots
     unions. A subtree inside one union (a branch or group) uses its own figure."""
     if isinstance(orgs, Organisation) and orgs.kind in INSIDE_A_UNION:
-        return orgs.migrant_employees
+        return orgs.migrant_employees or 0
     total = _unions(orgs).order_by().aggregate(n=Sum("migrant_employees"))["n"]
     return total or 0
+
+
+def unions_without_migrant_employees(orgs: OrgSelection) -> int:
+    """How many grassroots unions of the selection have not reported their migrant employees."""
+    return _unions(orgs).filter(migrant_employees__isnull=True).count()
 
 
 def migrant_membership_rate(orgs: OrgSelection) -> Rate:
     """农民工入会率 = migrant workers who are active members ÷ migrant employees, counted
     within employers that have a union (domain.md C). Numerator: members with the migrant
     flag and status active (retained members and applicants excluded) whose organisation
-    lies in the selection. Denominator: see migrant_employees_of."""
+    lies in the selection and whose union reported its migrant employees. Denominator: see
+    migrant_employees_of (unions without the figure add nothing to either side)."""
     return Rate(_migrant_members(orgs).count(), migrant_employees_of(orgs))
 
 
@@ -152,7 +166,7 @@ def per_union_rates(root: Organisation) -> list[UnionRates]:
     rows = []
     for child in children:
         if child.kind in INSIDE_A_UNION:
-            migrants = child.migrant_employees
+            migrants = child.migrant_employees or 0
         else:
             migrants = (workforce.get(child.path) or {}).get("n") or 0
         card = cards.get(child.path, {"active": 0, "valid": 0})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -131,8 +132,18 @@ class Organisation(MP_Node):
         blank=True,
         validators=[validators.validate_region_code],
     )
-    employees = models.PositiveIntegerField(_("employees"), default=0)
-    migrant_employees = models.PositiveIntegerField(_("migrant employees"), default=0)
+    # None: not reported (the union has not said), which is not the same as 0 (domain.md C:
+    # a union without the figure is left out of both sides of the membership rates).
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    migrant_employees = models.PositiveIntegerField(_("migrant employees"), null=True, blank=True)
+    # A joint grassroots union (联合基层工会) stands for several employers (domain.md B); each
+    # counts in the establishment rate. Any other union stands for its one employer.
+    employers_covered = models.PositiveIntegerField(
+        _("employers covered"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("For a joint grassroots union: how many employers it covers."),
+    )
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     term_start = models.DateField(_("current term starts"), null=True, blank=True)
     term_end = models.DateField(_("current term ends"), null=True, blank=True)
@@ -157,8 +168,14 @@ class Organisation(MP_Node):
                 violation_error_message=_("Another organisation already has this code."),
             ),
             models.CheckConstraint(
-                condition=Q(migrant_employees__lte=models.F("employees")),
+                condition=Q(migrant_employees__isnull=True)
+                | Q(employees__isnull=True)
+                | Q(migrant_employees__lte=models.F("employees")),
                 name="organisation_migrants_within_employees",
+            ),
+            models.CheckConstraint(
+                condition=Q(employers_covered__gte=1),
+                name="organisation_covers_an_employer",
             ),
             models.CheckConstraint(
                 condition=Q(term_end__isnull=True)

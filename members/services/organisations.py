@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from unionportal.core.audit import audit_event
 
 from .. import access
-from ..models import CURRENT_STATUSES, Member, Organisation, Role, User, UserSession
+from ..models import CURRENT_STATUSES, Member, Organisation, OrgKind, Role, User, UserSession
 
 ORG_FIELDS = (
     "kind",
@@ -33,6 +33,7 @@ ORG_FIELDS = (
     "region_code",
     "employees",
     "migrant_employees",
+    "employers_covered",
     "founded_on",
     "term_start",
     "term_end",
@@ -75,10 +76,14 @@ def _check_term(org: Organisation) -> None:
                     )
                 }
             )
-    if org.migrant_employees > org.employees:
+    reported = org.employees is not None and org.migrant_employees is not None
+    if reported and org.migrant_employees > org.employees:
         raise ValidationError(
             {"migrant_employees": _("Migrant employees cannot exceed the number of employees.")}
         )
+    if org.kind != OrgKind.JOINT_GRASSROOTS:
+        # Only a joint union covers several employers; any other union stands for its own.
+        org.employers_covered = 1
     if org.kind != "federation":
         org.level = ""
     elif not org.level:

@@ -38,6 +38,7 @@ def membership_rates(request: HttpRequest) -> HttpResponse:
         "tops": tops,
         "rows": kpis.per_union_rates(root),
         "migrant_total": kpis.migrant_membership_rate(root),
+        "migrant_missing": kpis.unions_without_migrant_employees(root),
         "cards_total": kpis.card_activation_rate(root),
     }
     return render(request, "members/membership_rates.html", context)

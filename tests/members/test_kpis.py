@@ -90,7 +90,7 @@ def test_per_union_rates_gives_one_row_per_child(example, django_assert_num_quer
 
 
 @pytest.mark.parametrize(
-    "n, d, shown", [(241, 250, "96.4%"), (2, 3, "66.7%"), (1, 1600, "0.1%"), (0, 0, "—")]
+    "n, d, shown", [(241, 250, "96.4%"), (2, 3, "66.7%"), (1, 1600, "0.1%"), (0, 0, "暂无数据")]
 )
 def test_rates_show_one_decimal(n, d, shown):
     assert str(kpis.Rate(n, d)) == shown
@@ -98,9 +98,14 @@ def test_rates_show_one_decimal(n, d, shown):
 
 # --- An independent oracle ------------------------------------------------------------------
 
+# Members count where their active grassroots union reported its migrant employees.
 MEMBER_SQL = """
     SELECT COUNT(*) FROM members_member m JOIN members_organisation o ON o.id = m.organisation_id
     WHERE o.path LIKE %s AND m.is_migrant = %s AND m.status = 'active'
+      AND EXISTS (SELECT 1 FROM members_organisation g
+                  WHERE substr(o.path, 1, length(g.path)) = g.path AND g.active
+                    AND g.kind IN ('grassroots', 'joint_grassroots')
+                    AND g.migrant_employees IS NOT NULL)
 """
 WORKFORCE_SQL = """
     SELECT COALESCE(SUM(migrant_employees), 0) FROM members_organisation
@@ -139,6 +144,8 @@ def build_city(city, seed=7):
                 parent=county, kind=kind, active=i != 2 or county == city.county_a
             )
             set_migrants(union, rnd.randint(0, 60))
+            if i == 1:  # has not reported its migrant employees
+                Organisation.objects.filter(pk=union.pk).update(migrant_employees=None)
             unions.append(union)
     branch = OrganisationFactory(parent=unions[0], kind=OrgKind.BRANCH, uscc="")
     for org in [*unions, branch, city.union_a, city.branch_a, city.union_b]:

@@ -29,6 +29,9 @@ JAN, FEB = date(2026, 1, 1), date(2026, 2, 1)
 
 
 def snap(org, month, **figures) -> StatSnapshot:
+    # Made-up figures: every member is of a union that reported its employees.
+    figures.setdefault("members_counted", figures.get("members", 0))
+    figures.setdefault("migrant_members_counted", figures.get("migrant_members", 0))
     return StatSnapshot.objects.create(
         organisation=org, month=month, computed_at=timezone.now(), **figures
     )
@@ -79,7 +82,7 @@ def test_the_cards_show_the_rates_of_the_latest_month(rolled_up, chair_a, as_use
     assert response.context["stats"].month == FEB
     assert rate_of(page, "membership_rate") == "45.0%"
     assert rate_of(page, "migrant_membership_rate") == "25.0%"  # 1 of 4 migrant employees
-    assert rate_of(page, "dues_collection_rate") == "—"  # nothing due: no denominator
+    assert rate_of(page, "dues_collection_rate") == "暂无数据"  # nothing due: no denominator
     card = next(c for c in response.context["stats"].kpi_cards if c.kpi.code == "membership_rate")
     assert (card.numerator, card.denominator) == (9, 20)
     assert card.change == Decimal("5.0")
@@ -285,7 +288,7 @@ def test_each_row_links_to_its_statistics_page(ranked_county, county_user, as_us
             f"{reverse('statistics_org', args=[org.pk])}?month=2026-02&amp;rank=membership_rate"
             in page
         )
-    assert "—" in page  # the missing rate
+    assert "暂无数据" in page  # the missing rate
 
 
 # --- query counts ----------------------------------------------------------------------------

@@ -117,6 +117,12 @@ def test_the_establishment_rate_uses_the_counties_reported_figure(records, admin
     report.refresh_from_db()
     services.report_submit(actor=county_user, report=report)
     stats_rollup(month=date(2026, 10, 1), today=TODAY)
+    # nor a submitted one: only an accepted figure is in force
+    snap = StatSnapshot.objects.get(organisation=records.city, month=date(2026, 10, 1))
+    assert snap.employers_without_union == 0
+    assert snap.rate("establishment_rate") is None
+    services.report_review(actor=admin_user, report=report, accept=True)
+    stats_rollup(month=date(2026, 10, 1), today=TODAY)
     snap = StatSnapshot.objects.get(organisation=records.city, month=date(2026, 10, 1))
     assert snap.employers_without_union == 3
     assert snap.rate("establishment_rate") == Decimal("40.0")  # 2 unions of 2 + 3

@@ -269,9 +269,10 @@ def test_the_kpi_sheet_reads_the_snapshot_of_the_quarters_last_month(quarter, ci
     snap = StatSnapshot.objects.get(organisation=city.city, month=date(2026, 9, 1))
     kpi = KPIS[1]  # membership rate
     col = _col(ws, str(kpi.label))
-    assert rows[0][col - 2] == snap.members
+    assert rows[0][col - 2] == snap.members_counted
     rate = kpi.rate(snap)
-    assert rows[0][col] == (pytest.approx(float(rate) / 100) if rate is not None else None)
+    assert rows[0][col] == (pytest.approx(float(rate) / 100) if rate is not None else "暂无数据")
+    assert rows[0][col + 1] == snap.unions_without_employees
     assert ws.cell(row=2, column=col + 1).number_format == "0.0%"
 
 

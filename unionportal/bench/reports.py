@@ -89,7 +89,8 @@ def hand_aggregates(start: date, end: date) -> list[tuple[str, str, list]]:
             FROM members_duesrecord WHERE month >= %(month)s AND month <= %(end)s
             GROUP BY organisation_id""",
         "unions": f"""
-            SELECT id AS organisation_id, 1 AS unions, employees, migrant_employees
+            SELECT id AS organisation_id, 1 AS unions, employers_covered AS employers_with_union,
+                   employees, migrant_employees
             FROM members_organisation
             WHERE kind IN {grassroots!r} AND (founded_on IS NULL OR founded_on <= %(end)s)
               AND (active OR dissolved_on > %(end)s)""",
@@ -143,8 +144,8 @@ def hand_aggregates(start: date, end: date) -> list[tuple[str, str, list]]:
             FROM reporting_quarterlyreport r
             JOIN reporting_reportperiod p ON p.id = r.period_id
             JOIN members_organisation o ON o.id = r.organisation_id
-            WHERE p.ends_on <= %(end)s AND r.employers_without_union IS NOT NULL
-              AND r.status IN ('submitted', 'accepted')
+            WHERE p.starts_on <= %(end)s AND r.employers_without_union IS NOT NULL
+              AND r.status = 'accepted'
               AND ((o.kind = 'federation' AND o.level = 'county')
                    OR o.kind IN ('township_union', 'park_union'))
             ORDER BY r.organisation_id, p.ends_on DESC""",

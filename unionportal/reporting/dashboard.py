@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members import access
 from members.dues import add_months, last_day_of_month
@@ -119,6 +120,26 @@ class KpiCard:
     money: bool
     change: Decimal | None
     target: Decimal | None
+    # Organisations left out of the rate for lack of data (unions without employees).
+    missing: int = 0
+
+    @property
+    def missing_text(self) -> str:
+        if not self.missing:
+            return ""
+        if self.kpi.missing == "unions_without_migrant_employees":
+            text = ngettext(
+                "%(n)d union has not reported its migrant employees",
+                "%(n)d unions have not reported their migrant employees",
+                self.missing,
+            )
+        else:
+            text = ngettext(
+                "%(n)d union has not reported its employees",
+                "%(n)d unions have not reported their employees",
+                self.missing,
+            )
+        return text % {"n": self.missing}
 
     @property
     def change_display(self) -> str:
@@ -169,6 +190,7 @@ def kpi_cards(
                 money=kpi.numerator in SNAPSHOT_MONEY,
                 change=rate - before if rate is not None and before is not None else None,
                 target=targets.get(kpi.code),
+                missing=(getattr(current, kpi.missing) or 0) if kpi.missing else 0,
             )
         )
     return cards

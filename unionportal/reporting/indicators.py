@@ -160,8 +160,14 @@ class Kpi:
     # The denominator is not a snapshot column but this sum of columns.
     denominator_plus: str = ""
     higher_is_better: bool = True
+    # A column that must be non-zero for the rate to be known at all.
+    requires: str = ""
+    # The column counting the organisations that lack the data (shown beside the rate).
+    missing: str = ""
 
     def rate(self, snapshot) -> Decimal | None:
+        if self.requires and not getattr(snapshot, self.requires):
+            return None
         num = getattr(snapshot, self.numerator) or 0
         den = getattr(snapshot, self.denominator) or 0
         if self.denominator_plus:
@@ -175,16 +181,25 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(
         "establishment_rate",
         _("Establishment rate"),
-        "unions",
-        "unions",
+        "employers_with_union",
+        "employers_with_union",
         denominator_plus="employers_without_union",
+        requires="territories_reporting",
     ),
-    Kpi("membership_rate", _("Membership rate"), "members", "employees"),
+    # Only unions that reported their workforce count, on both sides (issue 13 item 2).
+    Kpi(
+        "membership_rate",
+        _("Membership rate"),
+        "members_counted",
+        "employees",
+        missing="unions_without_employees",
+    ),
     Kpi(
         "migrant_membership_rate",
         _("Migrant workers' membership rate"),
-        "migrant_members",
+        "migrant_members_counted",
         "migrant_employees",
+        missing="unions_without_migrant_employees",
     ),
     Kpi("card_activation_rate", _("Card activation rate"), "cards_active", "cards_valid"),
     Kpi("dues_collection_rate", _("Dues collection rate"), "dues_collected", "dues_expected"),

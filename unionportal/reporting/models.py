@@ -266,10 +266,21 @@ class StatSnapshot(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     month = models.DateField(_("month"))
     unions = models.PositiveIntegerField(default=0)
+    # The employers the grassroots unions cover (a joint union covers several).
+    employers_with_union = models.PositiveIntegerField(default=0)
     employers_without_union = models.PositiveIntegerField(default=0)
+    # Counties, townships and parks with an accepted figure of employers without a union in
+    # force for the month: with none, the establishment rate cannot be known.
+    territories_reporting = models.PositiveIntegerField(default=0)
+    # Of the unions that reported their (migrant) employees only; the others are counted here.
     employees = models.PositiveIntegerField(default=0)
     migrant_employees = models.PositiveIntegerField(default=0)
+    unions_without_employees = models.PositiveIntegerField(default=0)
+    unions_without_migrant_employees = models.PositiveIntegerField(default=0)
     members = models.PositiveIntegerField(default=0)
+    # The membership rates' numerators: (migrant) members of unions with the figure.
+    members_counted = models.PositiveIntegerField(default=0)
+    migrant_members_counted = models.PositiveIntegerField(default=0)
     women_members = models.PositiveIntegerField(default=0)
     migrant_members = models.PositiveIntegerField(default=0)
     retained_members = models.PositiveIntegerField(default=0)

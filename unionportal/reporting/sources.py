@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
 
 from competitions import stats as competition_stats
 from congress import stats as congress_stats
@@ -27,16 +27,19 @@ TERRITORIAL = Q(kind=OrgKind.FEDERATION, level=FederationLevel.COUNTY) | Q(
 
 
 def employers_without_union(end: date, within: Organisation | None = None) -> QuerySet:
-    """Per county, township or park union: the employers without a union it reported in its
-    latest report (submitted or accepted) for a quarter ending by `end`."""
+    """Per county, township or park union: the employers without a union in force on `end`,
+    from its latest accepted report for a quarter that has begun by then. A quarterly figure
+    holds for the months of its quarter and after, until a newer one is accepted; a submitted
+    figure not yet accepted is not in force. Unions with no figure in force have no row
+    (territories_reporting counts those that have one)."""
     from .models import QuarterlyReport, ReportStatus
 
     latest = (
         QuarterlyReport.objects.filter(
             organisation=OuterRef("pk"),
-            period__ends_on__lte=end,
+            period__starts_on__lte=end,
             employers_without_union__isnull=False,
-            status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED),
+            status=ReportStatus.ACCEPTED,
         )
         .order_by("-period__ends_on")
         .values("employers_without_union")[:1]
@@ -48,7 +51,11 @@ def employers_without_union(end: date, within: Organisation | None = None) -> Qu
         qs.order_by()
         .annotate(ewu=Subquery(latest))
         .filter(ewu__isnull=False)
-        .values(organisation_id=F("id"), employers_without_union=F("ewu"))
+        .values(
+            organisation_id=F("id"),
+            employers_without_union=F("ewu"),
+            territories_reporting=Value(1),
+        )
     )
 
 

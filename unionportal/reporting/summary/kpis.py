@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from members.models import Organisation
 from unionportal.core.excel import (
@@ -22,11 +22,17 @@ from .common import _money, snapshot_month
 
 KPI_PARTS = {
     "establishment_rate": (
-        gettext_lazy("Grassroots unions"),
+        gettext_lazy("Employers with a union"),
         gettext_lazy("Employers that should have a union"),
     ),
-    "membership_rate": (gettext_lazy("Members"), gettext_lazy("Employees")),
-    "migrant_membership_rate": (gettext_lazy("Migrant members"), gettext_lazy("Migrant employees")),
+    "membership_rate": (
+        gettext_lazy("Members of unions that reported employees"),
+        gettext_lazy("Employees"),
+    ),
+    "migrant_membership_rate": (
+        gettext_lazy("Migrant members of unions that reported migrant employees"),
+        gettext_lazy("Migrant employees"),
+    ),
     "card_activation_rate": (gettext_lazy("Cards activated"), gettext_lazy("Valid cards")),
     "dues_collection_rate": (gettext_lazy("Dues collected"), gettext_lazy("Dues due")),
     "motion_answer_rate": (
@@ -37,6 +43,11 @@ KPI_PARTS = {
         gettext_lazy("Satisfied or basically satisfied"),
         gettext_lazy("Verdicts given"),
     ),
+}
+# The organisations a rate leaves out for lack of data, in a column after the rate.
+KPI_MISSING = {
+    "unions_without_employees": gettext_lazy("Unions without an employee figure"),
+    "unions_without_migrant_employees": gettext_lazy("Unions without a migrant employee figure"),
 }
 
 
@@ -57,6 +68,10 @@ def kpi_sheet(period: ReportPeriod, scope: Organisation):
             Column(str(den), 14, fmt),
             Column(str(kpi.label), 12, PERCENT_FORMAT),
         ]
+        if kpi.missing:
+            headers.append(Column(str(KPI_MISSING[kpi.missing]), 14, COUNT_FORMAT))
+
+    no_data = pgettext("rate", "No data")
 
     def rows() -> Iterator[tuple]:
         orgs = Organisation.objects.filter(
@@ -77,7 +92,7 @@ def kpi_sheet(period: ReportPeriod, scope: Organisation):
             row: list = [org.name, f"{month:%Y-%m}"]
             for kpi in KPIS:
                 if snap is None:
-                    row += [None, None, None]
+                    row += [None] * (4 if kpi.missing else 3)
                     continue
                 num = getattr(snap, kpi.numerator) or 0
                 den = getattr(snap, kpi.denominator) or 0
@@ -86,7 +101,9 @@ def kpi_sheet(period: ReportPeriod, scope: Organisation):
                 if kpi.numerator in SNAPSHOT_MONEY:
                     num, den = _money(num), _money(den)
                 rate = kpi.rate(snap)
-                row += [num, den, rate / 100 if rate is not None else None]
+                row += [num, den, rate / 100 if rate is not None else no_data]
+                if kpi.missing:
+                    row.append(getattr(snap, kpi.missing))
             yield tuple(row)
 
     return _("KPI summary"), headers, rows()
