@@ -222,3 +222,29 @@ def test_a_competitions_results_export_is_audited(city, staff_user, as_user):
     assert response.status_code == 200
     entry = LogEntry.objects.get(additional_data__event="competition.results_export")
     assert entry.additional_data["competition"] == competition.pk
+
+
+def test_a_chairs_request_for_another_unions_record_is_audited_and_limited(
+    city, chair_a, as_user, monkeypatch
+):
+    """security.md G1: the 404 a chair gets for another union's member writes one row (user,
+    path, status); walking ids writes at most REFUSALS_AUDITED rows and one saying so."""
+    from django.core.cache import cache
+
+    from tests.factories import MemberFactory
+    from unionportal import views
+
+    cache.clear()
+    monkeypatch.setattr(views, "REFUSALS_AUDITED", 3)
+    theirs = MemberFactory(organisation=city.union_b)
+    client = as_user(chair_a)
+    url = reverse("members:member_detail", args=[theirs.pk])
+    assert client.get(url + "?q=110105194912310021").status_code == 404
+    entry = LogEntry.objects.get(additional_data__event="access.refused")
+    assert entry.actor == chair_a
+    assert entry.additional_data["status"] == 404
+    assert entry.additional_data["path"] == url  # never the query string
+    for _ in range(6):
+        client.get(url)
+    assert LogEntry.objects.filter(additional_data__event="access.refused").count() == 3
+    assert LogEntry.objects.filter(additional_data__event="access.refused_limit").count() == 1

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -30,6 +31,7 @@ from members.mfa import devices as mfa_devices
 from members.mfa import pending as mfa_pending
 from members.mfa import policy as mfa_policy
 from members.mfa import remember as mfa_remember
+from unionportal.core.audit import audit_event
 
 from .core.middleware import LOGIN_AT
 from .core.models import JobRun
@@ -116,11 +118,41 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+# A signed-in user's refused requests (404 for another union's record, 403) are audited
+# (security.md G1), at most REFUSALS_AUDITED per user in each REFUSAL_WINDOW seconds, so
+# someone walking ids can't flood the trail: past the limit one row says so, the rest only
+# count.
+REFUSALS_AUDITED = 20
+REFUSAL_WINDOW = 600
+
+
+def audit_refusal(request, status: int) -> None:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return
+    key = f"audit-refusal:{user.pk}:{int(time.time() // REFUSAL_WINDOW)}"
+    cache.add(key, 0, REFUSAL_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, REFUSAL_WINDOW)
+        count = 1
+    if count > REFUSALS_AUDITED + 1:
+        return
+    event = "access.refused" if count <= REFUSALS_AUDITED else "access.refused_limit"
+    # The path only: a query string may hold what must not be logged (security.md F5).
+    audit_event(
+        user, event, actor=user, status=status, method=request.method, path=request.path[:300]
+    )
+
+
 def error_404(request, exception=None):
+    audit_refusal(request, 404)
     return render(request, "404.html", status=404)
 
 
 def error_403(request, exception=None):
+    audit_refusal(request, 403)
     return render(request, "403.html", status=403)
 
 
