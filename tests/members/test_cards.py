@@ -143,7 +143,7 @@ def test_the_activation_rate_counts_activated_among_valid_cards(city):
     rate = kpis.card_activation_rate(city.union_a)
     assert (rate.numerator, rate.denominator) == (3, 5)
     assert str(rate) == "60.0%"
-    assert str(kpis.card_activation_rate(city.union_b)) == "—"
+    assert str(kpis.card_activation_rate(city.union_b)) == "暂无数据"
 
 
 def test_a_transferred_members_card_goes_with_them(city, chair_a, chair_b, member_a):
