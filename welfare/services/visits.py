@@ -35,6 +35,7 @@ def visit_record(
     visitors: str,
     note: str = "",
     campaign: Campaign | None = None,
+    enterprise: str = "",
     token=None,
 ) -> CondolenceVisit:
     # Lock the member first: two visits recorded at once (or one form posted twice) queue here.
@@ -78,6 +79,7 @@ def visit_record(
         in_cash=in_cash,
         amount=amount,
         visitors=visitors.strip(),
+        enterprise=" ".join((enterprise or "").split()),
         note=note,
         campaign=campaign,
         created_by=actor,
