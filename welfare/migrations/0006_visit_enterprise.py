@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('welfare', '0005_visit_idempotency_key'),
+        ("welfare", "0005_visit_idempotency_key"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='condolencevisit',
-            name='enterprise',
-            field=models.CharField(blank=True, help_text='The employer whose workers were visited, e.g. 宜昌某某化工有限公司.', max_length=120, verbose_name='enterprise visited'),
+            model_name="condolencevisit",
+            name="enterprise",
+            field=models.CharField(
+                blank=True,
+                help_text="The employer whose workers were visited, e.g. 宜昌某某化工有限公司.",
+                max_length=120,
+                verbose_name="enterprise visited",
+            ),
         ),
     ]
