@@ -40,6 +40,7 @@ SHEETS = [
     "Motions",
     "Competitions",
     "Honours",
+    "Figures from the records",
 ]
 
 

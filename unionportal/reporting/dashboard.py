@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from members import access
 from members.dues import add_months, last_day_of_month
@@ -27,6 +28,7 @@ from members.models import Organisation, OrgKind
 
 from .indicators import KPI_BY_CODE, KPIS, Kpi
 from .models import SNAPSHOT_MONEY, KpiTarget, StatSnapshot
+from .summary.kpis import KPI_PARTS
 
 TREND_MONTHS = 12
 # The month selector offers the latest months with snapshots, this many at most.
@@ -110,6 +112,30 @@ def scoped_ancestors(user, org: Organisation) -> list[Organisation]:
 # --- what the page shows ---------------------------------------------------------------------
 
 
+# How each KPI is worked out, in words a union worker reads (the statistics page's
+# explanation under each card; the numerator's and denominator's names are the summary's).
+KPI_FORMULAS = {
+    "establishment_rate": gettext_lazy(
+        "Grassroots unions ÷ (grassroots unions + employers that should have a union and have "
+        "none, as the county, township and park unions last reported) × 100%"
+    ),
+    "membership_rate": gettext_lazy("Members ÷ employees reported by the unions × 100%"),
+    "migrant_membership_rate": gettext_lazy(
+        "Migrant members ÷ migrant employees reported by the unions × 100%"
+    ),
+    "card_activation_rate": gettext_lazy(
+        "Service cards activated ÷ valid service cards at the month's end × 100%"
+    ),
+    "dues_collection_rate": gettext_lazy("Dues collected ÷ dues due in the month × 100%"),
+    "motion_answer_rate": gettext_lazy(
+        "Motions answered ÷ motions filed since 1 January, by the month's end × 100%"
+    ),
+    "motion_satisfaction_rate": gettext_lazy(
+        "Verdicts satisfied or basically satisfied ÷ verdicts given (year to date) × 100%"
+    ),
+}
+
+
 @dataclass
 class KpiCard:
     kpi: Kpi
@@ -119,6 +145,22 @@ class KpiCard:
     money: bool
     change: Decimal | None
     target: Decimal | None
+    # Of the organisations directly below, how many have no denominator (the rate can't be
+    # known for them), and how many there are.
+    lacking: int | None = None
+    below: int = 0
+
+    @property
+    def formula(self) -> str:
+        return str(KPI_FORMULAS.get(self.kpi.code, ""))
+
+    @property
+    def numerator_label(self) -> str:
+        return str(KPI_PARTS[self.kpi.code][0])
+
+    @property
+    def denominator_label(self) -> str:
+        return str(KPI_PARTS[self.kpi.code][1])
 
     @property
     def change_display(self) -> str:
@@ -388,6 +430,9 @@ def statistics_for(
     stats.count_cards = count_cards(current, previous)
     stats.trend = trend_data(snapshots, chosen)
     stats.rows = ranked_rows(children_snapshots(org, chosen), stats.rank, stats.targets)
+    for i, card in enumerate(stats.kpi_cards):
+        card.below = len(stats.rows)
+        card.lacking = sum(1 for row in stats.rows if row.rates[i] is None)
     return stats
 
 
