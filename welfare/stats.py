@@ -55,7 +55,9 @@ def warmth(start: date, end: date, within: Organisation | None = None) -> QueryS
     warmth_households: distinct persons visited (one household each, by the resident-ID blind
     index, so a person re-registered in another union of the same organisation counts once);
     warmth_enterprises: distinct employers visited (`CondolenceVisit.enterprise`, as typed;
-    visits without one are not counted as enterprises). Distinct within each organisation."""
+    visits without one are not counted as enterprises). Distinct within each organisation
+    (the visited member's union): an employer typed in the visits of two unions counts in
+    each, as the subtree sums of reporting add the unions' figures."""
     qs = CondolenceVisit.objects.filter(
         visited_on__range=(start, end), campaign__kind=CampaignKind.WINTER
     )
