@@ -79,7 +79,7 @@ def test_the_cards_show_the_rates_of_the_latest_month(rolled_up, chair_a, as_use
     assert response.context["stats"].month == FEB
     assert rate_of(page, "membership_rate") == "45.0%"
     assert rate_of(page, "migrant_membership_rate") == "25.0%"  # 1 of 4 migrant employees
-    assert rate_of(page, "dues_collection_rate") == "—"  # nothing due: no denominator
+    assert rate_of(page, "dues_collection_rate") == "暂无数据"  # nothing due: no denominator
     card = next(c for c in response.context["stats"].kpi_cards if c.kpi.code == "membership_rate")
     assert (card.numerator, card.denominator) == (9, 20)
     assert card.change == Decimal("5.0")
