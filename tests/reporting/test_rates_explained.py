@@ -73,3 +73,23 @@ def test_the_statistics_page_explains_each_kpi(city, county_user, as_user):
     # The ranked table shows the missing rates as no data too.
     table = page.split('id="ranking"')[-1] if 'id="ranking"' in page else page
     assert "暂无数据" in table
+
+
+@pytest.mark.django_db
+def test_the_statistics_page_shows_items_warmth_and_studios(city, county_user, as_user):
+    _snap(
+        city.county_a,
+        reviewed_items=18,
+        warmth_amount=Decimal("1032000.00"),
+        warmth_households=847,
+        studios=40,
+        exemplary_studios=10,
+    )
+    response = as_user(county_user).get(reverse("statistics_org", args=[city.county_a.pk]))
+    cards = {c.code: c for c in response.context["stats"].count_cards}
+    assert cards["reviewed_items"].value == 18
+    assert cards["warmth_amount"].value == Decimal("1032000.00")
+    assert (cards["studios"].value, cards["exemplary_studios"].value) == (40, 10)
+    page = response.content.decode()
+    for text in ("本月职代会审议事项", "本月送温暖金额", "¥1,032,000.00", "847", "示范"):
+        assert text in page, text

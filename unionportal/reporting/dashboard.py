@@ -223,6 +223,11 @@ COUNTS = (
     ("relief_amount", lambda: _("Relief paid this month")),
     ("motions_answered", lambda: _("Motions answered this year")),
     ("honours", lambda: _("Honours this month")),
+    ("reviewed_items", lambda: _("Items reviewed by the congress this month")),
+    ("warmth_amount", lambda: _("Sending warmth (送温暖) paid this month")),
+    ("warmth_households", lambda: _("Households visited by 送温暖 this month")),
+    ("studios", lambda: _("Innovation studios")),
+    ("exemplary_studios", lambda: _("of which exemplary (示范)")),
 )
 
 
@@ -231,7 +236,7 @@ def count_cards(current: StatSnapshot, previous: StatSnapshot | None) -> list[Co
     for code, label in COUNTS:
         value = getattr(current, code) or 0
         change = None
-        if previous is not None and code in ("members", "unions"):
+        if previous is not None and code in ("members", "unions", "studios"):
             change = value - (getattr(previous, code) or 0)
         cards.append(CountCard(code, label(), value, code in SNAPSHOT_MONEY, change))
     return cards
