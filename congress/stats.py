@@ -1,5 +1,6 @@
 """Per-organisation congress figures for a window of dates (see members/stats.py for the
-shape): sessions held, motions filed and answered, proposers' verdicts, suggestions."""
+shape): sessions held, items reviewed, motions filed and answered, proposers' verdicts,
+suggestions."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from django.db.models import Count, Q, QuerySet
 from members.models import Organisation
 from members.stats import within_subtree
 
-from .models import CongressSession, Motion, MotionStatus, Suggestion, SuggestionStatus, Verdict
+from .models import (
+    CongressSession,
+    Motion,
+    MotionStatus,
+    ReviewedItem,
+    Suggestion,
+    SuggestionStatus,
+    Verdict,
+)
 
 S = MotionStatus
 # Motions accepted as motions (立案): everything past review except rejected, converted or
@@ -26,6 +35,18 @@ def sessions(start: date, end: date, within: Organisation | None = None) -> Quer
         .order_by()
         .values("organisation_id")
         .annotate(congress_sessions=Count("pk"))
+    )
+
+
+def reviewed_items(start: date, end: date, within: Organisation | None = None) -> QuerySet:
+    """reviewed_items: the items (审议事项) reviewed by congress sessions held in the window, in
+    the organisation whose session reviewed them (a flow: the window's sessions only)."""
+    qs = ReviewedItem.objects.filter(session__held_on__range=(start, end))
+    return (
+        within_subtree(qs, within)
+        .order_by()
+        .values("organisation_id")
+        .annotate(reviewed_items=Count("pk"))
     )
 
 

@@ -162,6 +162,7 @@ def seed(today: date) -> int:
             amount=Decimal(amount),
             visitors="陈静、赵磊",
             campaign=campaign,
+            enterprise=member.organisation.name.removesuffix("工会委员会") if campaign else "",
         )
         made += 1
     return made

@@ -284,6 +284,12 @@ class VisitForm(_Helper, forms.Form):
     campaign = forms.ModelChoiceField(
         label=_("Campaign"), queryset=Campaign.objects.none(), required=False
     )
+    enterprise = forms.CharField(
+        label=_("Enterprise visited"),
+        max_length=120,
+        required=False,
+        help_text=_("The employer whose workers were visited, e.g. 宜昌某某化工有限公司."),
+    )
     note = forms.CharField(label=_("Note"), widget=forms.Textarea, required=False)
     token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 

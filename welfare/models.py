@@ -502,6 +502,14 @@ class CondolenceVisit(models.Model):
         _("amount or value"), max_digits=12, decimal_places=2, validators=POSITIVE
     )
     visitors = models.CharField(_("visitors"), max_length=200)
+    # The employer visited (送温暖 counts the enterprises reached), as the union worker types
+    # it: the visited workplace is often not a union of the portal. Blank on older visits.
+    enterprise = models.CharField(
+        _("enterprise visited"),
+        max_length=120,
+        blank=True,
+        help_text=_("The employer whose workers were visited, e.g. 宜昌某某化工有限公司."),
+    )
     note = models.TextField(_("note"), blank=True)
     # The form's one-time token: a double-clicked "record" finds the visit it made (H2).
     idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)

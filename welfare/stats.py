@@ -1,5 +1,5 @@
 """Per-organisation welfare figures for a window of dates (see members/stats.py for the
-shape): open hardship files, relief paid, condolence visits."""
+shape): open hardship files, relief paid, condolence visits, and the 送温暖 figures apart."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from members.models import Organisation
 from members.stats import within_subtree
 from unionportal.core.money import money_sum
 
-from .models import CondolenceVisit, FileStatus, HardshipFile, ReliefPayment
+from .models import CampaignKind, CondolenceVisit, FileStatus, HardshipFile, ReliefPayment
 
 
 def hardship(start: date, end: date, within: Organisation | None = None) -> QuerySet:
@@ -47,6 +47,30 @@ def visits(start: date, end: date, within: Organisation | None = None) -> QueryS
         .order_by()
         .values("organisation_id")
         .annotate(visits_count=Count("pk"), visits_amount=money_sum("amount"))
+    )
+
+
+def warmth(start: date, end: date, within: Organisation | None = None) -> QuerySet:
+    """送温暖, reported apart from other relief: the visits made in the window within a
+    campaign of the 送温暖 kind (CampaignKind.WINTER). warmth_amount: money paid or given;
+    warmth_households: distinct persons visited (one household each, by the resident-ID blind
+    index, so a person re-registered in another union of the same organisation counts once);
+    warmth_enterprises: distinct employers visited (`CondolenceVisit.enterprise`, as typed;
+    visits without one are not counted as enterprises). Distinct within each organisation
+    (the visited member's union): an employer typed in the visits of two unions counts in
+    each, as the subtree sums of reporting add the unions' figures."""
+    qs = CondolenceVisit.objects.filter(
+        visited_on__range=(start, end), campaign__kind=CampaignKind.WINTER
+    )
+    return (
+        within_subtree(qs, within)
+        .order_by()
+        .values("organisation_id")
+        .annotate(
+            warmth_amount=money_sum("amount"),
+            warmth_households=Count("member__resident_id_index", distinct=True),
+            warmth_enterprises=Count("enterprise", distinct=True, filter=~Q(enterprise="")),
+        )
     )
 
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from members import access
 from members.dues import add_months, last_day_of_month
@@ -28,6 +28,7 @@ from members.models import Organisation, OrgKind
 
 from .indicators import KPI_BY_CODE, KPIS, Kpi
 from .models import SNAPSHOT_MONEY, KpiTarget, StatSnapshot
+from .summary.kpis import KPI_PARTS
 
 TREND_MONTHS = 12
 # The month selector offers the latest months with snapshots, this many at most.
@@ -111,6 +112,30 @@ def scoped_ancestors(user, org: Organisation) -> list[Organisation]:
 # --- what the page shows ---------------------------------------------------------------------
 
 
+# How each KPI is worked out, in words a union worker reads (the statistics page's
+# explanation under each card; the numerator's and denominator's names are the summary's).
+KPI_FORMULAS = {
+    "establishment_rate": gettext_lazy(
+        "Grassroots unions ÷ (grassroots unions + employers that should have a union and have "
+        "none, as the county, township and park unions last reported) × 100%"
+    ),
+    "membership_rate": gettext_lazy("Members ÷ employees reported by the unions × 100%"),
+    "migrant_membership_rate": gettext_lazy(
+        "Migrant members ÷ migrant employees reported by the unions × 100%"
+    ),
+    "card_activation_rate": gettext_lazy(
+        "Service cards activated ÷ valid service cards at the month's end × 100%"
+    ),
+    "dues_collection_rate": gettext_lazy("Dues collected ÷ dues due in the month × 100%"),
+    "motion_answer_rate": gettext_lazy(
+        "Motions answered ÷ motions filed since 1 January, by the month's end × 100%"
+    ),
+    "motion_satisfaction_rate": gettext_lazy(
+        "Verdicts satisfied or basically satisfied ÷ verdicts given (year to date) × 100%"
+    ),
+}
+
+
 @dataclass
 class KpiCard:
     kpi: Kpi
@@ -140,6 +165,23 @@ class KpiCard:
                 self.missing,
             )
         return text % {"n": self.missing}
+
+    # Of the organisations directly below, how many have no denominator (the rate can't be
+    # known for them), and how many there are.
+    lacking: int | None = None
+    below: int = 0
+
+    @property
+    def formula(self) -> str:
+        return str(KPI_FORMULAS.get(self.kpi.code, ""))
+
+    @property
+    def numerator_label(self) -> str:
+        return str(KPI_PARTS[self.kpi.code][0])
+
+    @property
+    def denominator_label(self) -> str:
+        return str(KPI_PARTS[self.kpi.code][1])
 
     @property
     def change_display(self) -> str:
@@ -203,6 +245,11 @@ COUNTS = (
     ("relief_amount", lambda: _("Relief paid this month")),
     ("motions_answered", lambda: _("Motions answered this year")),
     ("honours", lambda: _("Honours this month")),
+    ("reviewed_items", lambda: _("Items reviewed by the congress this month")),
+    ("warmth_amount", lambda: _("Sending warmth (送温暖) paid this month")),
+    ("warmth_households", lambda: _("Households visited by 送温暖 this month")),
+    ("studios", lambda: _("Innovation studios")),
+    ("exemplary_studios", lambda: _("of which exemplary (示范)")),
 )
 
 
@@ -211,7 +258,7 @@ def count_cards(current: StatSnapshot, previous: StatSnapshot | None) -> list[Co
     for code, label in COUNTS:
         value = getattr(current, code) or 0
         change = None
-        if previous is not None and code in ("members", "unions"):
+        if previous is not None and code in ("members", "unions", "studios"):
             change = value - (getattr(previous, code) or 0)
         cards.append(CountCard(code, label(), value, code in SNAPSHOT_MONEY, change))
     return cards
@@ -410,6 +457,9 @@ def statistics_for(
     stats.count_cards = count_cards(current, previous)
     stats.trend = trend_data(snapshots, chosen)
     stats.rows = ranked_rows(children_snapshots(org, chosen), stats.rank, stats.targets)
+    for i, card in enumerate(stats.kpi_cards):
+        card.below = len(stats.rows)
+        card.lacking = sum(1 for row in stats.rows if row.rates[i] is None)
     return stats
 
 

@@ -58,6 +58,90 @@ S_ESTABLISHMENT = pgettext_lazy("report section", "Union establishment")
 
 C, E = COMPUTED, ENTERED
 
+# Honours awarded in the quarter by level and by kind (competitions.stats.HONOUR_FIGURES): the
+# levels add up to `honours`; each kind is part of its level.
+HONOUR_INDICATORS: tuple = (
+    Indicator(
+        "honours_national", _("of which national level"), C, S_COMPETITIONS, part_of="honours"
+    ),
+    Indicator(
+        "honours_provincial", _("of which provincial level"), C, S_COMPETITIONS, part_of="honours"
+    ),
+    Indicator("honours_city", _("of which city level"), C, S_COMPETITIONS, part_of="honours"),
+    Indicator(
+        "honours_county",
+        _("of which county or district level"),
+        C,
+        S_COMPETITIONS,
+        part_of="honours",
+    ),
+    *(
+        Indicator(code, label, C, S_COMPETITIONS, part_of=f"honours_{level}")
+        for code, label, level in (
+            ("model_workers_national", _("National model workers (全国劳模)"), "national"),
+            ("advanced_workers_national", _("National advanced workers"), "national"),
+            ("model_workers_provincial", _("Provincial model workers (省劳模)"), "provincial"),
+            ("advanced_workers_provincial", _("Provincial advanced workers"), "provincial"),
+            ("model_workers_city", _("City model workers"), "city"),
+            ("advanced_workers_city", _("City advanced workers"), "city"),
+            ("may_day_awards_national", _("May Day Labour Certificates, national"), "national"),
+            (
+                "may_day_awards_provincial",
+                _("May Day Labour Certificates, provincial"),
+                "provincial",
+            ),
+            ("may_day_awards_city", _("May Day Labour Certificates, city"), "city"),
+            ("may_day_medals_national", _("May Day Labour Medals, national"), "national"),
+            ("may_day_medals_provincial", _("May Day Labour Medals, provincial"), "provincial"),
+            ("may_day_medals_city", _("May Day Labour Medals, city"), "city"),
+            ("pioneer_teams_national", _("Workers' Pioneer teams, national"), "national"),
+            ("pioneer_teams_provincial", _("Workers' Pioneer teams, provincial"), "provincial"),
+            ("pioneer_teams_city", _("Workers' Pioneer teams, city"), "city"),
+        )
+    ),
+)
+
+# Innovation studios (competitions.stats.studios): named in the quarter (a flow) and held at
+# its end (a stock); a studio has one level and may be exemplary (示范) as well.
+STUDIO_INDICATORS: tuple = (
+    Indicator("studios_named", _("Innovation studios named this quarter"), C, S_COMPETITIONS),
+    Indicator(
+        "studios_named_city", _("of which city level"), C, S_COMPETITIONS, part_of="studios_named"
+    ),
+    Indicator(
+        "studios_named_provincial",
+        _("of which provincial level"),
+        C,
+        S_COMPETITIONS,
+        part_of="studios_named",
+    ),
+    Indicator(
+        "studios_named_national",
+        _("of which national level"),
+        C,
+        S_COMPETITIONS,
+        part_of="studios_named",
+    ),
+    Indicator(
+        "exemplary_studios_named", _("Exemplary studios named this quarter"), C, S_COMPETITIONS
+    ),
+    Indicator("studios", _("Innovation studios at the end of the quarter"), C, S_COMPETITIONS),
+    Indicator("studios_city", _("of which city level"), C, S_COMPETITIONS, part_of="studios"),
+    Indicator(
+        "studios_provincial", _("of which provincial level"), C, S_COMPETITIONS, part_of="studios"
+    ),
+    Indicator(
+        "studios_national", _("of which national level"), C, S_COMPETITIONS, part_of="studios"
+    ),
+    Indicator(
+        "exemplary_studios",
+        _("Exemplary studios (示范) at the end of the quarter"),
+        C,
+        S_COMPETITIONS,
+        part_of="studios",
+    ),
+)
+
 INDICATORS: tuple[Indicator, ...] = (
     # Computed from the records (members/, welfare/, congress/, competitions/)
     Indicator("members", _("Members at the end of the quarter"), C, S_MEMBERS),
@@ -74,7 +158,24 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("relief_amount", _("Relief paid"), C, S_WELFARE, MONEY),
     Indicator("visits_count", pgettext_lazy("indicator", "Condolence visits"), C, S_WELFARE),
     Indicator("visits_amount", _("Condolence visits, amount"), C, S_WELFARE, MONEY),
+    Indicator(
+        "warmth_amount",
+        _("Sending warmth (送温暖): money paid"),
+        C,
+        S_WELFARE,
+        MONEY,
+        part_of="visits_amount",
+    ),
+    Indicator(
+        "warmth_households",
+        _("Sending warmth: households visited"),
+        C,
+        S_WELFARE,
+        part_of="visits_count",
+    ),
+    Indicator("warmth_enterprises", _("Sending warmth: enterprises visited"), C, S_WELFARE),
     Indicator("congress_sessions", _("Workers' congress sessions held"), C, S_CONGRESS),
+    Indicator("reviewed_items", _("Items reviewed by the congress"), C, S_CONGRESS),
     Indicator("motions_filed", _("Motions filed"), C, S_CONGRESS),
     Indicator("motions_answered", _("of which answered"), C, S_CONGRESS, part_of="motions_filed"),
     Indicator("suggestions", _("Rationalisation suggestions collected"), C, S_CONGRESS),
@@ -82,6 +183,8 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("competitions", _("Competitions organised"), C, S_COMPETITIONS),
     Indicator("competition_entries", _("Competition entries"), C, S_COMPETITIONS),
     Indicator("honours", _("Honours received"), C, S_COMPETITIONS),
+    *HONOUR_INDICATORS,
+    *STUDIO_INDICATORS,
     # Entered: the portal cannot know these
     Indicator("employees", _("Employees"), E, S_WORKFORCE),
     Indicator("women_employees", _("of whom women"), E, S_WORKFORCE, part_of="employees"),

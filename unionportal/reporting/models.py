@@ -258,7 +258,9 @@ class StatSnapshot(models.Model):
 
     Stocks (members, cards, open hardship files, unions, employees) are as of the month's
     end (or today, for the current month); flows (new members, dues, relief, visits,
-    sessions, suggestions, competitions, honours) are the month's; motion figures are
+    sessions, items reviewed, suggestions, competitions, honours, studios named, 送温暖) are
+    the month's; studios (named by then, by level, exemplary) are as of the month's end, never
+    summed over months; motion figures are
     year to date (motions filed this year by the month's end, and how many of them are
     answered), so the answer rate never exceeds 100%.
     """
@@ -305,6 +307,39 @@ class StatSnapshot(models.Model):
     competitions = models.PositiveIntegerField(default=0)
     competition_entries = models.PositiveIntegerField(default=0)
     honours = models.PositiveIntegerField(default=0)
+    honours_national = models.PositiveIntegerField(default=0)
+    honours_provincial = models.PositiveIntegerField(default=0)
+    honours_city = models.PositiveIntegerField(default=0)
+    honours_county = models.PositiveIntegerField(default=0)
+    model_workers_national = models.PositiveIntegerField(default=0)
+    advanced_workers_national = models.PositiveIntegerField(default=0)
+    model_workers_provincial = models.PositiveIntegerField(default=0)
+    advanced_workers_provincial = models.PositiveIntegerField(default=0)
+    model_workers_city = models.PositiveIntegerField(default=0)
+    advanced_workers_city = models.PositiveIntegerField(default=0)
+    may_day_awards_national = models.PositiveIntegerField(default=0)
+    may_day_awards_provincial = models.PositiveIntegerField(default=0)
+    may_day_awards_city = models.PositiveIntegerField(default=0)
+    may_day_medals_national = models.PositiveIntegerField(default=0)
+    may_day_medals_provincial = models.PositiveIntegerField(default=0)
+    may_day_medals_city = models.PositiveIntegerField(default=0)
+    pioneer_teams_national = models.PositiveIntegerField(default=0)
+    pioneer_teams_provincial = models.PositiveIntegerField(default=0)
+    pioneer_teams_city = models.PositiveIntegerField(default=0)
+    studios_named = models.PositiveIntegerField(default=0)
+    studios_named_city = models.PositiveIntegerField(default=0)
+    studios_named_provincial = models.PositiveIntegerField(default=0)
+    studios_named_national = models.PositiveIntegerField(default=0)
+    exemplary_studios_named = models.PositiveIntegerField(default=0)
+    studios = models.PositiveIntegerField(default=0)
+    studios_city = models.PositiveIntegerField(default=0)
+    studios_provincial = models.PositiveIntegerField(default=0)
+    studios_national = models.PositiveIntegerField(default=0)
+    exemplary_studios = models.PositiveIntegerField(default=0)
+    reviewed_items = models.PositiveIntegerField(default=0)
+    warmth_amount = models.DecimalField(**MONEY, default=0)
+    warmth_households = models.PositiveIntegerField(default=0)
+    warmth_enterprises = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
 
     class Meta:

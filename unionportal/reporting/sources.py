@@ -73,12 +73,16 @@ def sources(
         welfare_stats.hardship(start, end, within),
         welfare_stats.relief(start, end, within),
         welfare_stats.visits(start, end, within),
+        welfare_stats.warmth(start, end, within),
         congress_stats.sessions(start, end, within),
+        congress_stats.reviewed_items(start, end, within),
         congress_stats.motions(motions_from, end, within),
         congress_stats.suggestions(start, end, within),
         competition_stats.competitions(start, end, within),
         competition_stats.entries(start, end, within),
         competition_stats.honours(start, end, within),
+        # Studios held are a stock: as of `end` (never summed over months).
+        competition_stats.studios(start, end, within),
     ]
 
 

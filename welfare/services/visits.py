@@ -36,6 +36,7 @@ def visit_record(
     visitors: str,
     note: str = "",
     campaign: Campaign | None = None,
+    enterprise: str = "",
     token=None,
 ) -> CondolenceVisit:
     # Lock the person first (every membership row of the resident ID, in one order): two visits
@@ -91,6 +92,7 @@ def visit_record(
         in_cash=in_cash,
         amount=amount,
         visitors=visitors.strip(),
+        enterprise=" ".join((enterprise or "").split()),
         note=note,
         campaign=campaign,
         created_by=actor,

@@ -33,6 +33,7 @@ from .kpis import (  # noqa: F401
 )
 from .unions import (  # noqa: F401
     consolidated_sheet,
+    figures_sheet,
     reporting_units,
     union_sheet,
 )

@@ -21,7 +21,7 @@ from unionportal.core.excel import (
 from ..indicators import INDICATORS
 from ..models import QuarterlyReport, ReportPeriod, ReportStatus
 from ..services import from_json
-from ..sources import TERRITORIAL
+from ..sources import TERRITORIAL, figures_for
 from .common import CHUNK, COUNTED, _day, _in, _money
 
 # --- Sheet 2: one row per union ----------------------------------------------------------------
@@ -145,3 +145,27 @@ def consolidated_sheet(period: ReportPeriod, scope: Organisation):
             )
 
     return _("Consolidated report"), headers, rows()
+
+
+# --- The quarter's figures counted from the records ---------------------------------------------
+
+
+def figures_sheet(period: ReportPeriod, scope: Organisation):
+    """Every computed indicator of the quarter for the whole subtree of `scope`, counted from
+    the records now (sources.figures_for), whether or not its unions have filed: honours by
+    kind and level, studios (held at the quarter's end), items reviewed, 送温暖 and the rest."""
+    headers = [
+        Column(_("Section"), 24),
+        Column(_("Indicator"), 40),
+        Column(_("Unit"), 8),
+        Column(_("Counted from the records"), 18),
+    ]
+
+    def rows() -> Iterator[tuple]:
+        figures = figures_for(scope, period.starts_on, period.ends_on)
+        for i in INDICATORS:
+            if i.computed:
+                value = _money(figures[i.code]) if i.money else figures[i.code]
+                yield (str(i.section), str(i.label), _("yuan") if i.money else _("count"), value)
+
+    return _("Figures from the records"), headers, rows()

@@ -27,7 +27,7 @@ from ..models import ReportPeriod
 from .activities import competition_sheet, honour_sheet, motion_sheet, relief_sheet
 from .common import ensure_snapshots
 from .kpis import kpi_sheet
-from .unions import consolidated_sheet, reporting_units, union_sheet
+from .unions import consolidated_sheet, figures_sheet, reporting_units, union_sheet
 
 JOB_NAME = "reporting.summary"
 
@@ -40,6 +40,7 @@ SHEETS = (
     motion_sheet,
     competition_sheet,
     honour_sheet,
+    figures_sheet,
 )
 
 
@@ -73,6 +74,7 @@ def summary_total(period: ReportPeriod, scope: Organisation) -> int:
         + 1
         + competition_stats.honour_rows(start, end, scope).count()
         + 1
+        + sum(1 for i in INDICATORS if i.computed)
     )
 
 
