@@ -10,6 +10,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from . import services
 from .models import FederationLevel, Organisation, OrgKind, Role, RoleName, User
@@ -279,8 +280,14 @@ def seed_users(made: dict[str, Organisation]) -> list[User]:
                 user.must_change_password = True
                 user.save(update_fields=["must_change_password"])
         if not Role.objects.filter(user=user, organisation=org, role=role).exists():
+            # The demo's auditor is in force at once, as the operator command makes the first
+            # one (a second administrator confirms later grants, security.md D7).
             Role.objects.create(
-                user=user, organisation=org, role=role, active_from=date(2024, 1, 1)
+                user=user,
+                organisation=org,
+                role=role,
+                active_from=date(2024, 1, 1),
+                confirmed_at=timezone.now() if role == RoleName.AUDITOR else None,
             )
         users.append(user)
     return users

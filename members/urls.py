@@ -53,6 +53,7 @@ urlpatterns = [
         name="account_activate",
     ),
     path("system/roles/<int:pk>/end/", accounts.role_end, name="role_end"),
+    path("system/roles/<int:pk>/confirm/", accounts.role_confirm, name="role_confirm"),
 ]
 urlpatterns += member_views.urlpatterns
 urlpatterns += transfers.urlpatterns + cards.urlpatterns + rates.urlpatterns

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import factory
+from django.utils import timezone
 
 from members.models import Member, Organisation, OrgKind, Role, RoleName, User
 from members.validators import parse_resident_id, resident_id_check_char, uscc_check_char
@@ -59,6 +60,10 @@ class RoleFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     role = RoleName.BRANCH_CHAIR
     active_from = date(2024, 1, 1)
+    # An auditor role is in force once confirmed by a second administrator (D7).
+    confirmed_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.role == RoleName.AUDITOR else None
+    )
 
 
 def make_resident_id(

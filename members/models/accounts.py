@@ -64,8 +64,17 @@ class RoleName(models.TextChoices):
 class RoleQuerySet(models.QuerySet):
     def current(self, on=None) -> RoleQuerySet:
         on = on or timezone.localdate()
-        # active_to is the day the role ended: from that day on it no longer counts.
-        return self.filter(Q(active_from__lte=on), Q(active_to__isnull=True) | Q(active_to__gt=on))
+        # active_to is the day the role ended: from that day on it no longer counts. An
+        # auditor role counts only once a second administrator has confirmed it (D7).
+        return self.filter(
+            Q(active_from__lte=on), Q(active_to__isnull=True) | Q(active_to__gt=on)
+        ).exclude(role=RoleName.AUDITOR, confirmed_at__isnull=True)
+
+    def awaiting_confirmation(self) -> RoleQuerySet:
+        """Auditor grants and removals a second administrator has still to confirm."""
+        return self.filter(active_to__isnull=True, role=RoleName.AUDITOR).filter(
+            Q(confirmed_at__isnull=True) | Q(end_requested_by__isnull=False)
+        )
 
 
 class Role(models.Model):
@@ -79,6 +88,15 @@ class Role(models.Model):
     active_from = models.DateField(_("active from"), default=timezone.localdate)
     active_to = models.DateField(_("ended on"), null=True, blank=True)
     granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Separation of duties (security.md D7): an auditor role is granted by one administrator
+    # and confirmed by another, and its removal likewise.
+    confirmed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    end_requested_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 

@@ -18,7 +18,16 @@ from django.utils.translation import gettext as _
 from unionportal.core.audit import audit_event
 
 from .. import access
-from ..models import CURRENT_STATUSES, Member, Organisation, OrgKind, Role, User, UserSession
+from ..models import (
+    CURRENT_STATUSES,
+    Member,
+    Organisation,
+    OrgKind,
+    Role,
+    RoleName,
+    User,
+    UserSession,
+)
 
 ORG_FIELDS = (
     "kind",
@@ -310,6 +319,19 @@ def password_changed(*, user: User) -> None:
 # --- Roles ----------------------------------------------------------------------------------
 
 
+def _auditor_alone_problem(user: User, role: str) -> str | None:
+    """The auditor role is held alone (security.md D7): no other role on the same account."""
+    held = Role.objects.filter(user=user, active_to__isnull=True)
+    if role == RoleName.AUDITOR and held.exclude(role=RoleName.AUDITOR).exists():
+        return _(
+            "The auditor role is held alone: end this account's other roles first, or use "
+            "another account."
+        )
+    if role != RoleName.AUDITOR and held.filter(role=RoleName.AUDITOR).exists():
+        return _("This account holds the auditor role, which is held alone.")
+    return None
+
+
 @transaction.atomic
 def role_grant(
     *,
@@ -319,6 +341,9 @@ def role_grant(
     role: str,
     active_from: date | None = None,
 ) -> Role:
+    """Grant a role. An auditor role granted by an administrator waits for a second one to
+    confirm it (role_confirm); one granted by the system or the operator command
+    (actor=None) is in force at once, and the command audits it."""
     if actor is not None:
         if role not in access.grantable_roles(actor, organisation):
             raise PermissionDenied
@@ -327,10 +352,14 @@ def role_grant(
         raise ValidationError({"role": _("This role cannot be held at that kind of organisation.")})
     if not organisation.active:
         raise ValidationError({"organisation": _("That organisation has been dissolved.")})
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one grant at a time
     if Role.objects.filter(
         user=user, organisation=organisation, role=role, active_to__isnull=True
     ).exists():
         raise ValidationError({"role": _("The account already holds this role there.")})
+    problem = _auditor_alone_problem(user, role)
+    if problem:
+        raise ValidationError({"role": problem})
     grant = Role(
         user=user,
         organisation=organisation,
@@ -338,17 +367,73 @@ def role_grant(
         active_from=active_from or timezone.localdate(),
         granted_by=actor,
     )
+    if role == RoleName.AUDITOR and actor is None:
+        grant.confirmed_at = timezone.now()
     grant.full_clean()
     grant.save()
+    if role == RoleName.AUDITOR:
+        event = "role.auditor_granted" if actor is None else "role.auditor_requested"
+        audit_event(grant, event, actor=actor, account=user.username)
     access.forget_roles(user)
     return grant
 
 
+def _second_admin(actor: User, role: Role, first: User | None) -> None:
+    if not access.can(actor, "rules.edit"):
+        raise PermissionDenied
+    if actor.pk in (getattr(first, "pk", None), role.user_id):
+        raise ValidationError(
+            _("A second administrator confirms this: not the one who asked, nor the account.")
+        )
+
+
+@transaction.atomic
+def role_confirm(*, actor: User, role: Role) -> Role:
+    """A second administrator confirms an auditor grant, or its removal."""
+    role = Role.objects.select_for_update().select_related("user").get(pk=role.pk)
+    if role.role != RoleName.AUDITOR or role.active_to is not None:
+        raise ValidationError(_("Nothing here waits for confirmation."))
+    if role.end_requested_by_id:
+        _second_admin(actor, role, role.end_requested_by)
+        role.active_to = max(role.active_from, timezone.localdate())
+        role.save(update_fields=["active_to"])
+        audit_event(
+            role,
+            "role.auditor_removal_confirmed",
+            actor=actor,
+            requested_by=role.end_requested_by.username,
+        )
+    elif role.confirmed_at is None:
+        _second_admin(actor, role, role.granted_by)
+        role.confirmed_by = actor
+        role.confirmed_at = timezone.now()
+        role.save(update_fields=["confirmed_by", "confirmed_at"])
+        audit_event(
+            role,
+            "role.auditor_confirmed",
+            actor=actor,
+            granted_by=role.granted_by.username if role.granted_by else "",
+        )
+    else:
+        raise ValidationError(_("Nothing here waits for confirmation."))
+    access.forget_roles(role.user)
+    return role
+
+
 @transaction.atomic
 def role_end(*, actor: User | None, role: Role, on: date | None = None) -> Role:
+    """End a role. An administrator's removal of a confirmed auditor role waits for a second
+    administrator (role_confirm); an unconfirmed grant is simply withdrawn."""
     if actor is not None:
         access.require(actor, "account.manage", role.organisation)
         access.require(actor, "account.manage", role.user.organisation)
+    if role.role == RoleName.AUDITOR and actor is not None and role.confirmed_at is not None:
+        if not access.can(actor, "rules.edit"):
+            raise PermissionDenied
+        role.end_requested_by = actor
+        role.save(update_fields=["end_requested_by"])
+        audit_event(role, "role.auditor_removal_requested", actor=actor)
+        return role
     # A role ended today stops working today (active_to is the first day without it).
     role.active_to = max(role.active_from, on or timezone.localdate())
     role.save(update_fields=["active_to"])

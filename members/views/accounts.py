@@ -98,7 +98,12 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "account": account,
             "current_roles": [r for r in roles if r.pk in current],
-            "past_roles": [r for r in roles if r.pk not in current],
+            "waiting_roles": list(
+                account.roles.awaiting_confirmation().select_related(
+                    "organisation", "granted_by", "end_requested_by"
+                )
+            ),
+            "past_roles": [r for r in roles if r.pk not in current and r.active_to is not None],
             "grant_form": RoleGrantForm(user=request.user),
             "two_step_device": mfa_devices.app_device(account),
             "may_reset_two_step": mfa_devices.may_reset(request.user, account),
@@ -132,7 +137,13 @@ def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("The role has been granted."))
+            if account.roles.awaiting_confirmation().exists():
+                messages.success(
+                    request,
+                    _("The auditor role waits for a second administrator to confirm it."),
+                )
+            else:
+                messages.success(request, _("The role has been granted."))
             return redirect(account)
     return render(request, "members/role_form.html", {"form": form, "account": account})
 
@@ -142,13 +153,37 @@ def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
 def role_end(request: HttpRequest, pk: int) -> HttpResponse:
     role = access.get_object_for_user(
         request.user,
-        Role.objects.current().select_related("user", "organisation"),
+        Role.objects.filter(active_to__isnull=True).select_related("user", "organisation"),
         org_field="organisation",
         capability="account.manage",
         pk=pk,
     )
-    services.role_end(actor=request.user, role=role)
-    messages.success(request, _("The role has ended; its history is kept."))
+    role = services.role_end(actor=request.user, role=role)
+    if role.active_to is None:
+        messages.success(request, _("The removal waits for a second administrator to confirm it."))
+    else:
+        messages.success(request, _("The role has ended; its history is kept."))
+    return redirect(role.user)
+
+
+@login_required
+@require_POST
+def role_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """A second administrator confirms an auditor grant or its removal (security.md D7)."""
+    role = access.get_object_for_user(
+        request.user,
+        Role.objects.awaiting_confirmation().select_related("user", "organisation"),
+        org_field="organisation",
+        capability="account.manage",
+        pk=pk,
+    )
+    try:
+        services.role_confirm(actor=request.user, role=role)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Confirmed."))
     return redirect(role.user)
 
 
