@@ -9,10 +9,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from openpyxl import Workbook
 
 from members.spreadsheets import IMPORT_COLUMNS
 from tests.factories import make_resident_id
+from unionportal.core.models import FileJob
 
 HEADERS = [c.header for c in IMPORT_COLUMNS]
 FIELDS = [c.field for c in IMPORT_COLUMNS]
@@ -97,3 +99,29 @@ def private_storage(settings, tmp_path):
         },
     }
     return tmp_path / "private"
+
+
+# --- Uploading and committing through the views -------------------------------------------
+
+UPLOAD = reverse("members:import_upload")
+
+
+def post_file(client, union, content: bytes, name: str = "members.xlsx"):
+    return client.post(UPLOAD, {"union": union.pk, "file": upload(content, name)})
+
+
+def check_and_commit(client, union, content: bytes) -> FileJob:
+    response = post_file(client, union, content)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    job = FileJob.objects.latest("pk")
+    client.post(reverse("members:import_commit", args=[job.pk]))
+    job.refresh_from_db()
+    return job
+
+
+def errors_of(job: FileJob) -> list[tuple[int, str, str]]:
+    return [tuple(e) for e in job.result["errors"]]
+
+
+def latest_job() -> FileJob:
+    return FileJob.objects.latest("pk")

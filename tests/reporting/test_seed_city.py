@@ -70,7 +70,7 @@ def _build():
     city = OrganisationFactory(
         kind=OrgKind.FEDERATION, level=FederationLevel.CITY, name="宜昌市总工会"
     )
-    unions = [OrganisationFactory(parent=city, employees=2000) for _ in range(3)]
+    unions = [OrganisationFactory(parent=city, employees=1200) for _ in range(3)]
     members = [
         MemberFactory(organisation=unions[i % 3], joined_on=date(2020, 3, 1)) for i in range(1300)
     ]

@@ -51,6 +51,31 @@ def rollup_month(today: date | None = None) -> date:
 # --- stats -------------------------------------------------------------------------------
 
 
+def _honour_columns() -> str:
+    """The honours by level and by kind, written out as the hand-written SQL counts them."""
+    levels = ("national", "provincial", "city", "county")
+    columns = [f"COUNT(*) FILTER (WHERE h.level = '{lv}') AS honours_{lv}" for lv in levels]
+    for column, code in (
+        ("model_workers_national", "national_model_worker"),
+        ("advanced_workers_national", "national_advanced_worker"),
+        ("model_workers_provincial", "provincial_model_worker"),
+        ("advanced_workers_provincial", "provincial_advanced_worker"),
+        ("model_workers_city", "city_model_worker"),
+        ("advanced_workers_city", "city_advanced_worker"),
+    ):
+        columns.append(f"COUNT(*) FILTER (WHERE k.code = '{code}') AS {column}")
+    for column, code in (
+        ("may_day_awards", "may_day_award"),
+        ("may_day_medals", "may_day_medal"),
+        ("pioneer_teams", "pioneer_team"),
+    ):
+        for lv in levels[:3]:
+            columns.append(
+                f"COUNT(*) FILTER (WHERE k.code = '{code}' AND h.level = '{lv}') AS {column}_{lv}"
+            )
+    return ",\n                   ".join(columns)
+
+
 def hand_aggregates(start: date, end: date) -> list[tuple[str, str, list]]:
     """The figures the rollup needs, one hand-written GROUP BY per source, with the same
     filters as the apps' stats functions (members/stats.py, welfare/stats.py, ...). Each
@@ -74,6 +99,19 @@ def hand_aggregates(start: date, end: date) -> list[tuple[str, str, list]]:
             FROM members_membershipspell
             WHERE valid_from <= %(end)s AND (valid_to IS NULL OR valid_to > %(start)s)
             GROUP BY organisation_id""",
+        "members counted": f"""
+            SELECT s.organisation_id,
+                   COUNT(*) FILTER (WHERE g.employees IS NOT NULL) AS members_counted,
+                   COUNT(*) FILTER (WHERE s.is_migrant AND g.migrant_employees IS NOT NULL)
+                       AS migrant_members_counted
+            FROM members_membershipspell s
+            JOIN members_organisation o ON o.id = s.organisation_id
+            JOIN members_organisation g ON g.path = substr(o.path, 1, length(g.path))
+            WHERE s.valid_from <= %(end)s AND (s.valid_to IS NULL OR s.valid_to > %(end)s)
+              AND s.status = 'active' AND g.kind IN {grassroots!r}
+              AND (g.founded_on IS NULL OR g.founded_on <= %(end)s)
+              AND (g.active OR g.dissolved_on > %(end)s)
+            GROUP BY s.organisation_id""",
         "cards": f"""
             SELECT organisation_id,
                    COUNT(*) FILTER (WHERE {card_valid}) AS cards_valid,
@@ -135,12 +173,13 @@ def hand_aggregates(start: date, end: date) -> list[tuple[str, str, list]]:
         "entries": """
             SELECT organisation_id, COUNT(*) AS competition_entries FROM competitions_entry
             WHERE registered_on BETWEEN %(start)s AND %(end)s GROUP BY organisation_id""",
-        "honours": """
-            SELECT organisation_id, COUNT(*) AS honours FROM competitions_honour
-            WHERE awarded_on BETWEEN %(start)s AND %(end)s GROUP BY organisation_id""",
+        "honours": f"""
+            SELECT h.organisation_id, COUNT(*) AS honours, {_honour_columns()}
+            FROM competitions_honour h JOIN competitions_honourkind k ON k.id = h.kind_id
+            WHERE h.awarded_on BETWEEN %(start)s AND %(end)s GROUP BY h.organisation_id""",
         "employers without a union": """
             SELECT DISTINCT ON (r.organisation_id) r.organisation_id,
-                   r.employers_without_union
+                   r.employers_without_union, 1 AS territories_reporting
             FROM reporting_quarterlyreport r
             JOIN reporting_reportperiod p ON p.id = r.period_id
             JOIN members_organisation o ON o.id = r.organisation_id

@@ -13,7 +13,7 @@ def add_hardship_files(p: dict) -> int:
             (year, household_size, annual_income, illness_costs, disability_costs,
              schooling_costs, household_notes, causes, accident, poverty_line, net_per_capita,
              suggested_category, category, status, review_due, closed_on, close_reason,
-             created_at, member_id, organisation_id)
+             income_verification, created_at, member_id, organisation_id)
         SELECT EXTRACT(year FROM c.day)::int, 1 + floor(random() * 5)::int,
                round((12000 + random() * 30000)::numeric, 2), round((random() * 20000)::numeric, 2),
                0, round((random() * 8000)::numeric, 2), '', '基准困难档案', random() < 0.2,
@@ -23,6 +23,7 @@ def add_hardship_files(p: dict) -> int:
                c.day + 365,
                CASE WHEN m.rn %% 10 = 0 THEN LEAST(c.day + 90, %(end)s::date) END,
                CASE WHEN m.rn %% 10 = 0 THEN '基准：脱困' ELSE '' END,
+               CASE WHEN m.rn %% 10 = 1 THEN '' ELSE '民政核对：收入属实' END,
                {MOMENT.format(d="c.day")}, m.id, m.organisation_id
         FROM ({picked_members("hardship")}) m
         CROSS JOIN LATERAL (
@@ -74,10 +75,10 @@ def add_visits(p: dict) -> int:
     return run_sql(
         f"""
         INSERT INTO welfare_condolencevisit
-            (occasion, visited_on, in_cash, amount, visitors, note, created_at, member_id,
-             organisation_id)
+            (occasion, visited_on, in_cash, amount, visitors, note, enterprise, created_at,
+             member_id, organisation_id)
         SELECT v.occasion, v.day, v.occasion IN ('illness', 'bereavement'),
-               (100 * (1 + floor(random() * 10)))::numeric(12, 2), '基准慰问组', '',
+               (100 * (1 + floor(random() * 10)))::numeric(12, 2), '基准慰问组', '', '',
                {MOMENT.format(d="v.day")}, m.id, m.organisation_id
         FROM (SELECT id, organisation_id, row_number() OVER () AS rn FROM (
                 SELECT id, organisation_id FROM members_member WHERE status = 'active'
