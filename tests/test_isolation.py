@@ -242,6 +242,7 @@ UNION_B_OBJECTS = {
     "members:account_deactivate": lambda city, chair_b: chair_b.pk,
     "members:account_activate": lambda city, chair_b: chair_b.pk,
     "members:role_end": lambda city, chair_b: chair_b.roles.get().pk,
+    "members:role_confirm": lambda city, chair_b: chair_b.roles.get().pk,
     "members:import_preview": union_b_job("import"),
     "members:import_commit": union_b_job("import"),
     "members:job_detail": union_b_job("export"),
