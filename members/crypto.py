@@ -1,4 +1,4 @@
-"""Encryption at rest for resident ID numbers (security.md F4).
+"""Encryption at rest for resident ID numbers and health and hardship text (security.md F4).
 
 The number is stored as Fernet ciphertext (AES-128-CBC + HMAC) with an HMAC-SHA256 blind
 index beside it, so the database can enforce one-person-one-membership and find a member by
@@ -15,6 +15,7 @@ from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.db import models
 
 
 @cache
@@ -45,3 +46,60 @@ def decrypt(token: str) -> str:
 
 def blind_index(value: str) -> str:
     return hmac.new(_current()[1], value.encode(), hashlib.sha256).hexdigest() if value else ""
+
+
+# --- Encrypted free text (health and hardship text, security.md F4) -------------------------
+
+
+class EncryptedMixin:
+    """A model field whose column holds Fernet ciphertext (the cipher and key above) while
+    the attribute holds the plaintext: reads decrypt, saves, updates and bulk writes encrypt.
+    The text cannot be searched in the database; only blank/null tests are allowed, so a
+    filter that would silently match nothing (icontains on ciphertext) fails loudly instead."""
+
+    _lookups_allowed = frozenset({"exact", "isnull"})
+
+    def get_internal_type(self) -> str:
+        return "TextField"
+
+    def from_db_value(self, value, expression, connection):
+        return decrypt(value) if value else value
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        # prepared=True: a lookup's operand (only "exact" on "" is meaningful), left as is.
+        # prepared=False: a value being written (save, update, bulk_create, bulk_update).
+        value = super().get_db_prep_value(value, connection, prepared)
+        if not prepared and value:
+            value = encrypt(str(value))
+        return value
+
+    def get_lookup(self, lookup_name):
+        if lookup_name not in self._lookups_allowed:
+            return None
+        return super().get_lookup(lookup_name)
+
+    def get_transform(self, lookup_name):
+        return None
+
+
+class EncryptedTextField(EncryptedMixin, models.TextField):
+    """TextField stored encrypted (a textarea in forms, as before)."""
+
+
+class EncryptedCharField(EncryptedMixin, models.CharField):
+    """CharField stored encrypted: max_length checks the plaintext; the column is text,
+    since the ciphertext is longer than the text."""
+
+
+def redacted(value: str) -> str:
+    """Audit-log mask for encrypted text: the change is recorded, the words are not."""
+    return "******" if value else ""
+
+
+def is_ciphertext(value: str) -> bool:
+    """Whether `value` is a token of the current key (a data migration's test)."""
+    try:
+        _current()[0].decrypt(value.encode())
+    except (InvalidToken, ValueError):
+        return False
+    return True

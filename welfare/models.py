@@ -1,5 +1,9 @@
 """Models of the welfare app: rule tables, hardship files, relief applications with their
-decisions and payments, condolence visits and campaigns (architecture.md, domain.md E)."""
+decisions and payments, condolence visits and campaigns (architecture.md, domain.md E).
+
+The free text about a household's health and hardship (causes, household notes and members,
+reasons, home visits, verifications, comments, visit notes) is stored encrypted, as resident
+IDs are (security.md F4): the attributes read as plaintext, the columns hold ciphertext."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from members.crypto import EncryptedCharField, EncryptedTextField
 from members.models import Member, Organisation
 
 CENT = Decimal("0.01")
@@ -196,7 +201,7 @@ class VettedCase(models.Model):
     union submits, a second person verifies the income, the case is put on public notice, and
     a third approves once the notice is over."""
 
-    income_verification = models.TextField(_("income verification result"), blank=True)
+    income_verification = EncryptedTextField(_("income verification result"), blank=True)
     notice_starts = models.DateField(_("notice starts"), null=True, blank=True)
     notice_ends = models.DateField(_("notice ends"), null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -240,8 +245,8 @@ class HardshipFile(VettedCase):
     schooling_costs = models.DecimalField(
         _("schooling costs per year"), max_digits=12, decimal_places=2, default=0
     )
-    household_notes = models.TextField(_("household members and incomes"), blank=True)
-    causes = models.TextField(_("causes of hardship"), blank=True)
+    household_notes = EncryptedTextField(_("household members and incomes"), blank=True)
+    causes = EncryptedTextField(_("causes of hardship"), blank=True)
     accident = models.BooleanField(_("disaster, accident or major illness"), default=False)
     poverty_line = models.DecimalField(
         _("minimum living standard used"), max_digits=10, decimal_places=2, null=True
@@ -260,7 +265,7 @@ class HardshipFile(VettedCase):
     )
     review_due = models.DateField(_("review due"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    close_reason = models.TextField(_("reason for closing"), blank=True)
+    close_reason = EncryptedTextField(_("reason for closing"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -294,12 +299,12 @@ class HouseholdMember(models.Model):
     hardship_file = models.ForeignKey(
         HardshipFile, on_delete=models.CASCADE, related_name="household"
     )
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
+    name = EncryptedCharField(pgettext_lazy("person", "name"), max_length=60)
     relation = models.CharField(_("relation"), max_length=30)
     annual_income = models.DecimalField(
         _("income per year"), max_digits=12, decimal_places=2, default=0
     )
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = EncryptedCharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -349,7 +354,7 @@ class ReliefApplication(VettedCase):
     )
     kind = models.CharField(_("relief kind"), max_length=20, choices=ReliefKind.choices)
     year = models.PositiveIntegerField(_("year"))
-    reason = models.TextField(_("reason for the application"))
+    reason = EncryptedTextField(_("reason for the application"))
     amount_requested = models.DecimalField(
         _("amount requested"), max_digits=12, decimal_places=2, validators=POSITIVE
     )
@@ -359,9 +364,9 @@ class ReliefApplication(VettedCase):
     status = models.CharField(
         _("status"), max_length=20, choices=ReliefStatus.choices, default=ReliefStatus.DRAFT
     )
-    home_visit = models.TextField(_("home visit record"), blank=True)
-    override_reason = models.TextField(_("reason for overriding a check"), blank=True)
-    reject_reason = models.TextField(_("reason for rejection"), blank=True)
+    home_visit = EncryptedTextField(_("home visit record"), blank=True)
+    override_reason = EncryptedTextField(_("reason for overriding a check"), blank=True)
+    reject_reason = EncryptedTextField(_("reason for rejection"), blank=True)
     # The form's one-time token: a double-clicked or replayed "save" finds this row instead
     # of making a second application (security.md H2).
     idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
@@ -416,7 +421,8 @@ class ReliefDecision(models.Model):
     action = models.CharField(_("decision"), max_length=20)
     from_status = models.CharField(max_length=20, choices=ReliefStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ReliefStatus.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    # Often a copy of the home visit record, the income verification or the rejection reason.
+    comment = EncryptedTextField(_("comment"), blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -510,7 +516,7 @@ class CondolenceVisit(models.Model):
         blank=True,
         help_text=_("The employer whose workers were visited, e.g. 宜昌某某化工有限公司."),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
     # The form's one-time token: a double-clicked "record" finds the visit it made (H2).
     idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(

@@ -3,7 +3,22 @@
 # ruff: noqa: S608 (fixed SQL of this module; every value is a parameter)
 from __future__ import annotations
 
+from members import crypto
+
 from .sql import DAY, MOMENT, picked_members, run_sql
+
+
+def _texts(p: dict) -> dict:
+    """The parameters with the fixed texts, encrypted as the models store them (F4)."""
+    texts = {
+        "w_cause": "基准困难档案",
+        "w_closed": "基准：脱困",
+        "w_verified": "民政核对：收入属实",
+        "w_reason": "基准救助申请",
+        "w_visit": "已入户走访",
+        "w_income": "收入已核实",
+    }
+    return {**p, **{k: crypto.encrypt(v) for k, v in texts.items()}}
 
 
 def add_hardship_files(p: dict) -> int:
@@ -16,14 +31,14 @@ def add_hardship_files(p: dict) -> int:
              income_verification, created_at, member_id, organisation_id)
         SELECT EXTRACT(year FROM c.day)::int, 1 + floor(random() * 5)::int,
                round((12000 + random() * 30000)::numeric, 2), round((random() * 20000)::numeric, 2),
-               0, round((random() * 8000)::numeric, 2), '', '基准困难档案', random() < 0.2,
+               0, round((random() * 8000)::numeric, 2), '', %(w_cause)s, random() < 0.2,
                780.00, round((400 + random() * 600)::numeric, 2), c.cat, c.cat,
                CASE WHEN m.rn %% 10 = 0 THEN 'closed' WHEN m.rn %% 10 = 1 THEN 'submitted'
                     ELSE 'approved' END,
                c.day + 365,
                CASE WHEN m.rn %% 10 = 0 THEN LEAST(c.day + 90, %(end)s::date) END,
-               CASE WHEN m.rn %% 10 = 0 THEN '基准：脱困' ELSE '' END,
-               CASE WHEN m.rn %% 10 = 1 THEN '' ELSE '民政核对：收入属实' END,
+               CASE WHEN m.rn %% 10 = 0 THEN %(w_closed)s ELSE '' END,
+               CASE WHEN m.rn %% 10 = 1 THEN '' ELSE %(w_verified)s END,
                {MOMENT.format(d="c.day")}, m.id, m.organisation_id
         FROM ({picked_members("hardship")}) m
         CROSS JOIN LATERAL (
@@ -31,7 +46,7 @@ def add_hardship_files(p: dict) -> int:
                    (ARRAY['deep', 'relative', 'accidental'])[1 + (m.rn %% 3)] AS cat
         ) c
         """,
-        p,
+        _texts(p),
     )
 
 
@@ -44,8 +59,8 @@ def add_relief(p: dict) -> int:
             (kind, year, reason, amount_requested, amount_approved, status, home_visit,
              income_verification, notice_starts, notice_ends, override_reason, reject_reason,
              created_at, member_id, organisation_id)
-        SELECT a.kind, EXTRACT(year FROM a.day)::int, '基准救助申请', a.amount + 200, a.amount,
-               'paid', '已入户走访', '收入已核实', a.day + 3, a.day + 10, '', '',
+        SELECT a.kind, EXTRACT(year FROM a.day)::int, %(w_reason)s, a.amount + 200, a.amount,
+               'paid', %(w_visit)s, %(w_income)s, a.day + 3, a.day + 10, '', '',
                {MOMENT.format(d="a.day")}, m.id, m.organisation_id
         FROM ({picked_members("relief")}) m
         CROSS JOIN LATERAL (
@@ -55,7 +70,7 @@ def add_relief(p: dict) -> int:
                    (300 + 100 * floor(random() * 28))::numeric(12, 2) AS amount
         ) a
         """,
-        p,
+        _texts(p),
     )
     run_sql(
         """
