@@ -131,6 +131,13 @@ def test_the_export_lists_the_nominees_masked_with_the_quota_check(
         ).active.iter_rows(values_only=True)
     )
     assert len(chair_rows) == 2
+    from auditlog.models import LogEntry
+
+    exports = LogEntry.objects.filter(additional_data__event="competition.nominations_export")
+    assert [(e.actor, e.additional_data["rows"]) for e in exports.order_by("pk")] == [
+        (staff_user, 3),  # the rows written, as write_xlsx counts them
+        (chair_a, 1),
+    ]
 
 
 def test_objections_are_recorded_by_the_rounds_staff_only(city, as_user, staff_user, chair_a):

@@ -298,6 +298,10 @@ def test_the_register_exports_every_motion(as_user, chair_a, world):
     assert [r[0] for r in rows[1:]] == [1, 2]
     assert rows[1][3] == world["delegates"][0].member.name
     assert rows[2][1] == "=cmd|' /C calc'!A0"  # stays text
+    from auditlog.models import LogEntry
+
+    entry = LogEntry.objects.get(additional_data__event="congress.register_export")
+    assert entry.actor == chair_a and entry.additional_data["rows"] == 2
     assert ws["B3"].data_type == "s"
     printable = as_user(chair_a).get(
         reverse("congress:session_register", args=[world["session"].pk])

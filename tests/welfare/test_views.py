@@ -196,6 +196,15 @@ def test_staff_review_notice_approve_and_pay(as_user, chair_a, county_user, staf
         )
     app.refresh_from_db()
     assert app.status == S.PAID and app.payment.reference == "PAY-1"
+    # Each step writes its audit row with its actor (security.md G1).
+    from auditlog.models import LogEntry
+
+    steps = {
+        e.additional_data["event"]: e.actor
+        for e in LogEntry.objects.get_for_object(app).exclude(additional_data__isnull=True)
+    }
+    assert steps["relief.review"] == county_user and steps["relief.notice"] == county_user
+    assert steps["relief.approve"] == staff_user and steps["relief.pay"] == staff_user
     chair_page = as_user(chair_a).get(reverse("welfare:relief_detail", args=[app.pk]))
     assert b'data-status="paid"' in chair_page.content
     assert member_a.resident_id.encode() not in chair_page.content
