@@ -76,3 +76,27 @@ def test_the_verdict_and_its_comment_are_one_chinese_sentence(city, staff_user):
     )
     event = motion.events.order_by("-pk").first()
     assert event.comment == "不满意。还要扩大范围"
+
+
+def test_the_seeded_rule_notes_are_chinese_and_older_english_ones_are_turned(as_user, staff_user):
+    import importlib
+    import re
+
+    from django.apps import apps
+
+    from welfare.models import NoticeRule, PovertyLine
+
+    page = as_user(staff_user).get(reverse("welfare:rules")).content.decode()
+    assert "公示期一般为5至7天" in page
+    notes = [*NoticeRule.objects.values_list("note", flat=True)]
+    notes += [*PovertyLine.objects.values_list("note", flat=True)]
+    assert notes and not any(re.search(r"[A-Za-z]", n) for n in notes)
+
+    NoticeRule.objects.update(note="commonly 5-7 days")
+    NoticeRule.objects.create(days=5, effective_from=date(2026, 1, 1), note="as typed")
+    migration = importlib.import_module("welfare.migrations.0009_rule_notes_in_chinese")
+    migration.to_chinese(apps, None)
+    assert set(NoticeRule.objects.values_list("note", flat=True)) == {
+        "公示期一般为5至7天",
+        "as typed",
+    }

@@ -36,11 +36,15 @@ def seed(apps, schema_editor):
     ReliefCap = apps.get_model("welfare", "ReliefCap")
     NoticeRule = apps.get_model("welfare", "NoticeRule")
     PovertyLine = apps.get_model("welfare", "PovertyLine")
-    note = "Hubei 2018-19 rules (domain.md E)"
+    note = "湖北省2018—2019年送温暖和帮扶救助规定"
     if not CondolenceRule.objects.exists():
         CondolenceRule.objects.bulk_create(
             CondolenceRule(
-                occasion=o, yearly_cap=Decimal(c), cash_allowed=cash, effective_from=START, note=note
+                occasion=o,
+                yearly_cap=Decimal(c),
+                cash_allowed=cash,
+                effective_from=START,
+                note=note,
             )
             for o, c, cash in CONDOLENCE
         )
@@ -50,7 +54,7 @@ def seed(apps, schema_editor):
             for k, c, f in RELIEF_CAPS
         )
     if not NoticeRule.objects.exists():
-        NoticeRule.objects.create(days=7, effective_from=START, note="commonly 5-7 days")
+        NoticeRule.objects.create(days=7, effective_from=START, note="公示期一般为5至7天")
     if not PovertyLine.objects.exists():
         PovertyLine.objects.bulk_create(
             PovertyLine(
@@ -58,7 +62,7 @@ def seed(apps, schema_editor):
                 year=year,
                 monthly_amount=Decimal("800.00"),
                 effective_from=date(year, 1, 1),
-                note="city-wide default; set each district's line",
+                note="全市默认标准，请按区县设置各自的低保标准",
             )
             for year in (2025, 2026)
         )
