@@ -14,6 +14,8 @@ urlpatterns = [
     path("statistics/", reporting_views.statistics, name="statistics"),
     path("statistics/<int:pk>/", reporting_views.statistics, name="statistics_org"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page links: answer it, never with a 404.
+    path("favicon.ico", views.favicon),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),

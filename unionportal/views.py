@@ -146,6 +146,14 @@ def audit_refusal(request, status: int) -> None:
     )
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: answer it, never with a 404.
+    The static name is looked up per request (the manifest exists only after collectstatic)."""
+    from django.templatetags.static import static
+
+    return redirect(static("favicon.svg"), permanent=True)
+
+
 def error_404(request, exception=None):
     audit_refusal(request, 404)
     return render(request, "404.html", status=404)

@@ -114,6 +114,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The notice form and the outcome are offered only when the service would take them;
     # otherwise the organiser is told why, by the same rule.
     is_open, on_notice = round_.status == RoundStatus.OPEN, round_.status == RoundStatus.NOTICE
+    may_enter = access.can(request.user, "competition.enter")
     context = {
         "round": round_,
         "progress": round_progress(round_),
@@ -124,8 +125,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "quotas": list(round_.quotas.select_related("organisation").order_by("organisation__path")),
         "nominees": nominees,
         "checks": checks,
-        "can_nominate": round_.status == RoundStatus.OPEN
-        and access.can(request.user, "competition.enter"),
+        "can_nominate": is_open and may_enter and _quota_unions_of(request.user, round_).exists(),
+        # A union in the round without seats is told so, not shown an empty form.
+        "no_quota": is_open and may_enter and not _quota_unions_of(request.user, round_).exists(),
         "rule_form": RuleForm(),
         "quota_form": QuotaForm(organisations=_quota_unions(round_)),
         "notice_form": NoticeForm(),
@@ -249,16 +251,22 @@ def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(nomination.round)
 
 
+def _quota_unions_of(user, round_):
+    """The unions in the user's scope that hold seats in the round."""
+    quota_orgs = round_.quotas.values_list("organisation", flat=True)
+    return access.scope(
+        user, Organisation.objects.filter(pk__in=quota_orgs), capability="competition.enter"
+    )
+
+
 @login_required
 def nomination_create(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk)
     access.require(request.user, "competition.enter")
-    quota_orgs = round_.quotas.values_list("organisation", flat=True)
-    unions = access.scope(
-        request.user,
-        Organisation.objects.filter(pk__in=quota_orgs),
-        capability="competition.enter",
-    )
+    unions = _quota_unions_of(request.user, round_)
+    if not unions.exists():
+        messages.warning(request, _("Your union has no nomination seats in this round."))
+        return redirect(round_)
     union_pk = request.POST.get("organisation") or request.GET.get("union")
     union = unions.filter(pk=union_pk).first() if is_id(union_pk) else None
     if union is None and unions.count() == 1:
