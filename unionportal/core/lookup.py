@@ -1,0 +1,116 @@
+"""Search boxes that may be given a resident ID or a phone number (security.md F5).
+
+The number must never go into a URL (access logs, browser history, Referer). The box POSTs
+its text to `lookup_post`, which keeps the text in the session under a short random key and
+redirects (post/redirect/get) to the list with `?lookup=<key>`: paging and filters carry the
+key, never the text. A list reads its search text through `search_text`; a GET `?q=` that
+holds what could be an ID or phone is sent back to an address without it.
+
+Members are matched through `member_q`: a full resident ID by its blind index, a phone
+exactly, anything else by name. The caller's queryset is already scoped.
+"""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+SESSION_KEY = "lookups"
+PARAM = "lookup"
+KEPT = 20  # look-ups remembered per session; older keys simply find nothing
+MAX_LENGTH = 100
+NUMBER_DIGITS = 6  # as many digits as this could be part of an ID or a phone
+# POSTed fields that are not filters to carry into the list's address.
+NOT_CARRIED = {"q", "next", "csrfmiddlewaretoken", "page", PARAM}
+
+
+def could_be_number(text: str) -> bool:
+    """Whether the text may hold a resident ID or phone (full-width digits included)."""
+    return sum(ch.isdigit() for ch in unicodedata.normalize("NFKC", text or "")) >= NUMBER_DIGITS
+
+
+def _store(request: HttpRequest, text: str) -> str:
+    kept = dict(request.session.get(SESSION_KEY) or {})
+    key = secrets.token_urlsafe(6)
+    kept[key] = text
+    request.session[SESSION_KEY] = dict(list(kept.items())[-KEPT:])
+    return key
+
+
+def _safe_next(request: HttpRequest, next_url: str) -> str:
+    ok = next_url.startswith("/") and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return next_url if ok else "/"
+
+
+@login_required
+@require_POST
+@sensitive_post_parameters("q")
+def lookup_post(request: HttpRequest) -> HttpResponse:
+    """The shared endpoint of every search box: keep the text, redirect to the list."""
+    target = urlsplit(_safe_next(request, request.POST.get("next", "")))
+    params = QueryDict(target.query, mutable=True)
+    for name in NOT_CARRIED:
+        params.pop(name, None)
+    for name in request.POST:
+        if name not in NOT_CARRIED:
+            values = [v for v in request.POST.getlist(name) if not could_be_number(v)]
+            params.setlist(name, values)
+    text = " ".join(request.POST.get("q", "").split())[:MAX_LENGTH]
+    if text:
+        params[PARAM] = _store(request, text)
+    query = params.urlencode()
+    return redirect(f"{target.path}?{query}" if query else target.path)
+
+
+def search_text(request: HttpRequest) -> tuple[str, HttpResponse | None]:
+    """(the list's search text, None) or ("", a redirect) when a GET `?q=` holds what could
+    be an ID or phone: the browser is sent to the same list without it."""
+    key = request.GET.get(PARAM, "")
+    if key:
+        return (request.session.get(SESSION_KEY) or {}).get(key, ""), None
+    text = request.GET.get("q", "").strip()
+    if not could_be_number(text):
+        return text, None
+    params = request.GET.copy()
+    params.pop("q", None)
+    params.pop("page", None)
+    messages.warning(
+        request,
+        _(
+            "Resident ID numbers and phone numbers never go into an address. Type the number "
+            "into the search box: it is sent privately."
+        ),
+    )
+    query = params.urlencode()
+    return "", redirect(f"{request.path}?{query}" if query else request.path)
+
+
+def member_q(text: str, prefix: str = "member__") -> Q:
+    """Members whose name holds the text, or, for a full resident ID or phone, the exact one."""
+    from members import validators  # noqa: PLC0415 - members imports core
+    from members.crypto import blind_index  # noqa: PLC0415
+
+    if could_be_number(text):
+        tidy = validators.tidy(text)
+        try:
+            if len(tidy) >= 15 and not tidy.startswith("0"):
+                number = validators.normalise_resident_id(tidy)
+                return Q(**{f"{prefix}resident_id_index": blind_index(number)})
+            return Q(**{f"{prefix}phone": validators.normalise_phone(text)})
+        except ValidationError:  # not a valid number: nothing matches it
+            return Q(pk__in=[])
+    return Q(**{f"{prefix}name__icontains": text})
