@@ -41,6 +41,11 @@ def could_be_number(text: str) -> bool:
     return sum(ch.isdigit() for ch in unicodedata.normalize("NFKC", text or "")) >= NUMBER_DIGITS
 
 
+def shown(text: str) -> str:
+    """The search text to put back into the box: never a number that could be an ID/phone."""
+    return "" if could_be_number(text) else text
+
+
 def _store(request: HttpRequest, text: str) -> str:
     kept = dict(request.session.get(SESSION_KEY) or {})
     key = secrets.token_urlsafe(6)
