@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from members.models import ServiceCard
 
+from .congress.helpers import make_session
 from .factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +28,27 @@ def _card(member, n):
     )
 
 
-# name -> (list URL name, make a record of a member, the marker of the record on the page)
+def _cards(city, a, b):
+    _card(a, 1), _card(b, 2)
+    return reverse("members:card_list"), "CARD000001", "CARD000002"
+
+
+def _delegates(city, a, b):
+    session = make_session(city.union_a)
+    url = reverse("congress:delegate_add", args=[session.pk])
+    return url, f"add-{a.pk}", f"add-{b.pk}"
+
+
+def _suggestions(city, a, b):
+    return reverse("congress:suggestion_create"), f"?member={a.pk}", f"?member={b.pk}"
+
+
+# name -> (persona, make the records of member a (union A) and b (union B): the list's URL and
+# the markers of a's and b's records on the result page)
 LISTS = {
-    "cards": ("members:card_list", _card, lambda r: f"CARD{r.number[4:]}"),
+    "cards": ("chair_a", _cards),
+    "delegates": ("officer_a", _delegates),
+    "suggestions": ("county_user", _suggestions),
 }
 
 
@@ -53,12 +72,11 @@ def _lookup(client, url, text):
 
 
 @pytest.mark.parametrize("name", sorted(LISTS))
-def test_lookup_by_full_resident_id_keeps_it_out_of_urls(name, people, chair_a, as_user):
-    url_name, make, marker = LISTS[name]
+def test_lookup_by_full_resident_id_keeps_it_out_of_urls(name, people, city, request, as_user):
+    persona, make = LISTS[name]
     a, b = people
-    mine, theirs = make(a, 1), make(b, 2)
-    client = as_user(chair_a)
-    url = reverse(url_name)
+    url, mine, theirs = make(city, a, b)
+    client = as_user(request.getfixturevalue(persona))
     for number in (a.resident_id, a.phone):
         response = _lookup(client, url, number)
         assert response.status_code == 302
@@ -67,21 +85,22 @@ def test_lookup_by_full_resident_id_keeps_it_out_of_urls(name, people, chair_a, 
         page = client.get(location)
         assert page.status_code == 200
         html = page.content.decode()
-        assert marker(mine) in html
-        assert marker(theirs) not in html
+        assert mine in html
+        assert theirs not in html
         _assert_clean(html, a.resident_id, a.phone)
     # Another union's member is not found by its number (scoping).
     html = client.get(_lookup(client, url, b.resident_id)["Location"]).content.decode()
-    assert marker(theirs) not in html
+    assert theirs not in html
 
 
 @pytest.mark.parametrize("name", sorted(LISTS))
-def test_get_with_a_resident_id_in_q_redirects_without_it(name, people, chair_a, as_user):
-    url_name = LISTS[name][0]
-    a, _ = people
-    client = as_user(chair_a)
+def test_get_with_a_resident_id_in_q_redirects_without_it(name, people, city, request, as_user):
+    persona, make = LISTS[name]
+    a, b = people
+    url = make(city, a, b)[0]
+    client = as_user(request.getfixturevalue(persona))
     for number in (a.resident_id, a.phone, "４２０５０２１９８５"):
-        response = client.get(reverse(url_name), {"q": number, "status": ""})
+        response = client.get(url, {"q": number, "status": ""})
         assert response.status_code == 302
         assert number not in response["Location"]
         assert "q=" not in response["Location"]
@@ -110,5 +129,3 @@ def test_the_lookup_endpoint_redirects_only_inside_the_portal(chair_a, as_user):
 def test_lookup_needs_login(client):
     response = client.post(reverse("lookup"), {"q": "x", "next": "/cards/"})
     assert response.status_code == 302 and "login" in response["Location"]
-
-
