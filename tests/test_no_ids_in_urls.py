@@ -12,10 +12,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from members.models import ServiceCard
+from members.models import ServiceCard, Transfer
 
 from .congress.helpers import make_session
-from .factories import MemberFactory
+from .factories import MemberFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,12 +43,34 @@ def _suggestions(city, a, b):
     return reverse("congress:suggestion_create"), f"?member={a.pk}", f"?member={b.pk}"
 
 
+def _transfer(member, to):
+    return Transfer.objects.create(
+        member=member,
+        from_organisation=member.organisation,
+        to_organisation=to,
+        started_by_side=Transfer.Side.SENDING,
+        reason="调动",
+    )
+
+
+def _transfers(city, a, b):
+    union_c = OrganisationFactory(parent=city.county_b, name="丙公司工会委员会")
+    mine, theirs = _transfer(a, city.union_b), _transfer(b, union_c)
+    return reverse("members:transfer_list"), f"transfer-{mine.pk}", f"transfer-{theirs.pk}"
+
+
+def _transfer_pick(city, a, b):
+    return reverse("members:transfer_request"), f"?member={a.pk}", f"?member={b.pk}"
+
+
 # name -> (persona, make the records of member a (union A) and b (union B): the list's URL and
 # the markers of a's and b's records on the result page)
 LISTS = {
     "cards": ("chair_a", _cards),
     "delegates": ("officer_a", _delegates),
     "suggestions": ("county_user", _suggestions),
+    "transfers": ("chair_a", _transfers),
+    "transfer_pick": ("chair_a", _transfer_pick),
 }
 
 
