@@ -8,11 +8,14 @@ found (scoping)."""
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from members.models import ServiceCard, Transfer
+from welfare.models import CondolenceVisit, HardshipFile, ReliefApplication
 
 from .congress.helpers import make_session
 from .factories import MemberFactory, OrganisationFactory
@@ -63,6 +66,42 @@ def _transfer_pick(city, a, b):
     return reverse("members:transfer_request"), f"?member={a.pk}", f"?member={b.pk}"
 
 
+def _welfare(url_name, make, testid):
+    def build(city, a, b):
+        mine, theirs = make(a), make(b)
+        return reverse(url_name), f'"{testid}-{mine.pk}"', f'"{testid}-{theirs.pk}"'
+
+    return build
+
+
+def _relief(member):
+    return ReliefApplication.objects.create(
+        member=member,
+        organisation=member.organisation,
+        kind="temporary",
+        year=2026,
+        reason="因病",
+        amount_requested=Decimal("1000.00"),
+    )
+
+
+def _visit(member):
+    return CondolenceVisit.objects.create(
+        organisation=member.organisation,
+        member=member,
+        occasion="festival",
+        visited_on=date(2026, 1, 20),
+        amount=Decimal("500.00"),
+        visitors="工会主席",
+    )
+
+
+def _file(member):
+    return HardshipFile.objects.create(
+        member=member, organisation=member.organisation, year=2026, household_size=1
+    )
+
+
 # name -> (persona, make the records of member a (union A) and b (union B): the list's URL and
 # the markers of a's and b's records on the result page)
 LISTS = {
@@ -70,6 +109,9 @@ LISTS = {
     "delegates": ("officer_a", _delegates),
     "suggestions": ("county_user", _suggestions),
     "transfers": ("chair_a", _transfers),
+    "relief": ("chair_a", _welfare("welfare:relief_list", _relief, "relief")),
+    "visits": ("chair_a", _welfare("welfare:visit_list", _visit, "visit")),
+    "hardship_files": ("chair_a", _welfare("welfare:file_list", _file, "file")),
     "transfer_pick": ("chair_a", _transfer_pick),
 }
 
