@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from competitions.models import Honour, HonourKind
 from members.models import ServiceCard, Transfer
 from welfare.models import CondolenceVisit, HardshipFile, ReliefApplication
 
@@ -102,6 +103,18 @@ def _file(member):
     )
 
 
+def _honour(member):
+    return Honour.objects.create(
+        kind=HonourKind.objects.order_by("pk").first(),
+        level="city",
+        year=2026,
+        awarded_on=date(2026, 4, 28),
+        awarding_body="市总",
+        organisation=member.organisation,
+        member=member,
+    )
+
+
 # name -> (persona, make the records of member a (union A) and b (union B): the list's URL and
 # the markers of a's and b's records on the result page)
 LISTS = {
@@ -112,6 +125,7 @@ LISTS = {
     "relief": ("chair_a", _welfare("welfare:relief_list", _relief, "relief")),
     "visits": ("chair_a", _welfare("welfare:visit_list", _visit, "visit")),
     "hardship_files": ("chair_a", _welfare("welfare:file_list", _file, "file")),
+    "honours": ("chair_a", _welfare("competitions:honour_list", _honour, "honour")),
     "transfer_pick": ("chair_a", _transfer_pick),
 }
 
