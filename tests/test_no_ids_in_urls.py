@@ -207,3 +207,29 @@ def test_the_lookup_endpoint_redirects_only_inside_the_portal(chair_a, as_user):
 def test_lookup_needs_login(client):
     response = client.post(reverse("lookup"), {"q": "x", "next": "/cards/"})
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("url_name", "persona"),
+    [("members:fund_list", "chair_a"), ("members:member_export", "admin_user")],
+)
+def test_union_and_export_pages_send_an_id_in_q_away(url_name, persona, people, request, as_user):
+    a, _ = people
+    client = as_user(request.getfixturevalue(persona))
+    for number in (a.resident_id, a.phone):
+        response = client.get(reverse(url_name), {"q": number, "union": ""})
+        assert response.status_code == 302
+        assert number not in response["Location"] and "q=" not in response["Location"]
+    assert client.get(reverse(url_name), {"q": "甲公司"}).status_code == 200
+
+
+def test_filters_posted_with_the_text_are_kept_but_never_a_number(chair_a, as_user):
+    client = as_user(chair_a)
+    url = reverse("members:fund_list")
+    response = client.post(
+        reverse("lookup"),
+        {"q": "甲公司", "month": "2026-01", "status": "13900001111", "next": url},
+    )
+    location = response["Location"]
+    assert "month=2026-01" in location and "lookup=" in location
+    assert "13900001111" not in location and "甲公司" not in location

@@ -12,6 +12,7 @@ exactly, anything else by name. The caller's queryset is already scoped.
 
 from __future__ import annotations
 
+import re
 import secrets
 import unicodedata
 from urllib.parse import urlsplit
@@ -39,6 +40,12 @@ NOT_CARRIED = {"q", "next", "csrfmiddlewaretoken", "page", PARAM}
 def could_be_number(text: str) -> bool:
     """Whether the text may hold a resident ID or phone (full-width digits included)."""
     return sum(ch.isdigit() for ch in unicodedata.normalize("NFKC", text or "")) >= NUMBER_DIGITS
+
+
+def _long_digit_run(value: str) -> bool:
+    """A filter value carried into the address (a month 2026-01, a status, a pk) never holds
+    seven digits in a row; a number that does stays out of it."""
+    return bool(re.search(r"\d{7,}", unicodedata.normalize("NFKC", value)))
 
 
 def shown(text: str) -> str:
@@ -72,7 +79,7 @@ def lookup_post(request: HttpRequest) -> HttpResponse:
         params.pop(name, None)
     for name in request.POST:
         if name not in NOT_CARRIED:
-            values = [v for v in request.POST.getlist(name) if not could_be_number(v)]
+            values = [v for v in request.POST.getlist(name) if not _long_digit_run(v)]
             params.setlist(name, values)
     text = " ".join(request.POST.get("q", "").split())[:MAX_LENGTH]
     if text:
