@@ -233,3 +233,14 @@ def test_filters_posted_with_the_text_are_kept_but_never_a_number(chair_a, as_us
     location = response["Location"]
     assert "month=2026-01" in location and "lookup=" in location
     assert "13900001111" not in location and "甲公司" not in location
+
+
+def test_the_session_keeps_the_number_encrypted(people, chair_a, as_user):
+    from django.contrib.sessions.models import Session
+
+    a, _ = people
+    client = as_user(chair_a)
+    _lookup(client, reverse("members:card_list"), a.resident_id)
+    stored = " ".join(s.session_data for s in Session.objects.all())
+    decoded = " ".join(str(s.get_decoded()) for s in Session.objects.all())
+    assert a.resident_id not in stored and a.resident_id not in decoded

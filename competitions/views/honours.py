@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from members import access
+from members.lookup import member_q
 from members.models import Member, Organisation
 from members.views.common import apply_service_errors, is_id
-from unionportal.core.lookup import could_be_number, member_q, search_text, shown
+from unionportal.core.lookup import could_be_number, search_text, shown
 
 from .. import nominations, services
 from ..forms import (

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from members import access
+from members.lookup import member_q
 from members.models import Member, MemberStatus
 from members.views.common import apply_service_errors, is_id
-from unionportal.core.lookup import member_q, search_text, shown
+from unionportal.core.lookup import search_text, shown
 
 from .. import services
 from ..forms import AttendanceForm, SessionForm, SessionUpdateForm

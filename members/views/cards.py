@@ -15,10 +15,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from unionportal.core.lookup import member_q, search_text, shown
+from unionportal.core.lookup import search_text, shown
 
 from .. import access, kpis, services
 from ..forms import CardDateForm, CardIssueForm, CardReplaceForm
+from ..lookup import member_q
 from ..models import CardStatus, Member, ServiceCard, User
 from .common import apply_service_errors
 

@@ -13,10 +13,11 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from unionportal.core.lookup import member_q, search_text, shown
+from unionportal.core.lookup import search_text, shown
 
 from .. import access, services
 from ..forms import TransferRequestForm
+from ..lookup import member_q
 from ..models import HOLDS_MEMBERS, Member, Organisation, Transfer, TransferStatus, User
 from ..steps import transfer_progress
 from .common import apply_service_errors, is_id

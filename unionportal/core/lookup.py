@@ -6,21 +6,24 @@ redirects (post/redirect/get) to the list with `?lookup=<key>`: paging and filte
 key, never the text. A list reads its search text through `search_text`; a GET `?q=` that
 holds what could be an ID or phone is sent back to an address without it.
 
-Members are matched through `member_q`: a full resident ID by its blind index, a phone
-exactly, anything else by name. The caller's queryset is already scoped.
+Members are matched through `members.lookup.member_q` (this floor knows no members). The
+session lives in the database, so the kept text is encrypted (a key derived from SECRET_KEY,
+for this purpose only: a rotated key just forgets the look-ups).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import secrets
 import unicodedata
 from urllib.parse import urlsplit
 
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -35,6 +38,22 @@ MAX_LENGTH = 100
 NUMBER_DIGITS = 6  # as many digits as this could be part of an ID or a phone
 # POSTed fields that are not filters to carry into the list's address.
 NOT_CARRIED = {"q", "next", "csrfmiddlewaretoken", "page", PARAM}
+
+
+def _fernet() -> Fernet:
+    digest = hashlib.sha256(f"unionportal.core.lookup:{settings.SECRET_KEY}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def encrypt(text: str) -> str:
+    return _fernet().encrypt(text.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    try:
+        return _fernet().decrypt(token.encode()).decode() if token else ""
+    except InvalidToken:
+        return ""
 
 
 def could_be_number(text: str) -> bool:
@@ -56,7 +75,7 @@ def shown(text: str) -> str:
 def _store(request: HttpRequest, text: str) -> str:
     kept = dict(request.session.get(SESSION_KEY) or {})
     key = secrets.token_urlsafe(6)
-    kept[key] = text
+    kept[key] = encrypt(text)  # sessions live in the database: no plaintext ID in a dump
     request.session[SESSION_KEY] = dict(list(kept.items())[-KEPT:])
     return key
 
@@ -93,7 +112,8 @@ def search_text(request: HttpRequest) -> tuple[str, HttpResponse | None]:
     be an ID or phone: the browser is sent to the same list without it."""
     key = request.GET.get(PARAM, "")
     if key:
-        return (request.session.get(SESSION_KEY) or {}).get(key, ""), None
+        token = (request.session.get(SESSION_KEY) or {}).get(key, "")
+        return decrypt(token), None  # "" for an unknown key or a rotated encryption key
     text = request.GET.get("q", "").strip()
     if not could_be_number(text):
         return text, None
@@ -109,20 +129,3 @@ def search_text(request: HttpRequest) -> tuple[str, HttpResponse | None]:
     )
     query = params.urlencode()
     return "", redirect(f"{request.path}?{query}" if query else request.path)
-
-
-def member_q(text: str, prefix: str = "member__") -> Q:
-    """Members whose name holds the text, or, for a full resident ID or phone, the exact one."""
-    from members import validators  # noqa: PLC0415 - members imports core
-    from members.crypto import blind_index  # noqa: PLC0415
-
-    if could_be_number(text):
-        tidy = validators.tidy(text)
-        try:
-            if len(tidy) >= 15 and not tidy.startswith("0"):
-                number = validators.normalise_resident_id(tidy)
-                return Q(**{f"{prefix}resident_id_index": blind_index(number)})
-            return Q(**{f"{prefix}phone": validators.normalise_phone(text)})
-        except ValidationError:  # not a valid number: nothing matches it
-            return Q(pk__in=[])
-    return Q(**{f"{prefix}name__icontains": text})

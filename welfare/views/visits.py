@@ -14,8 +14,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
 
 from members import access
+from members.lookup import member_q
 from members.views.common import apply_service_errors
-from unionportal.core.lookup import member_q, search_text, shown
+from unionportal.core.lookup import search_text, shown
 
 from .. import forms as f
 from .. import services
