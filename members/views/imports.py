@@ -157,7 +157,7 @@ def member_export(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require(user, "export")
     if request.method != "POST":
-        _, back = search_text(request)  # an ID or phone in ?q= goes, before it is logged twice
+        _text, back = search_text(request)  # an ID or phone in ?q= is sent away
         if back:
             return back
     data = request.POST if request.method == "POST" else request.GET
