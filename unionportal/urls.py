@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import mfa_views, views
+from .core import lookup
 from .reporting.views import dashboard as reporting_views
 from .reporting.views import summary as views_summary
 from .reporting.views import targets as views_targets
@@ -23,6 +24,7 @@ urlpatterns = [
     path("accounts/two-step/enrol/", mfa_views.enrol, name="mfa_enrol"),
     path("accounts/two-step/verify/", mfa_views.verify, name="mfa_verify"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("lookup/", lookup.lookup_post, name="lookup"),
     path("system/audit/", views.audit_log, name="audit_log"),
     path("system/logins/", views.login_log, name="login_log"),
     path("system/jobs/", views.job_runs, name="job_runs"),

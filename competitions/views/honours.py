@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from members import access
+from members.lookup import member_q
 from members.models import Member, Organisation
 from members.views.common import apply_service_errors, is_id
+from unionportal.core.lookup import could_be_number, search_text, shown
 
 from .. import nominations, services
 from ..forms import (
@@ -51,6 +54,14 @@ def honour_list(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     if is_id(year):
         qs = qs.filter(year=int(year))
+    query, back = search_text(request)
+    if back:
+        return back
+    if query:
+        found = member_q(query)
+        if not could_be_number(query):
+            found |= Q(recipient_name__icontains=query)
+        qs = qs.filter(found)
     if request.GET.get("format") == "xlsx":
         access.require(request.user, "export")
         rows = (
@@ -88,7 +99,12 @@ def honour_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "competitions/honour_list.html",
-        {"page": page, "year": year, "can_add": access.can(request.user, "honour.manage")},
+        {
+            "page": page,
+            "year": year,
+            "query": shown(query),
+            "can_add": access.can(request.user, "honour.manage"),
+        },
     )
 
 

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from members import access
+from members.lookup import member_q
 from members.models import Member, MemberStatus
 from members.views.common import apply_service_errors, is_id
+from unionportal.core.lookup import search_text, shown
 
 from .. import services
 from ..forms import AttendanceForm, SessionForm, SessionUpdateForm
@@ -40,14 +42,16 @@ def session_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-held_on", "-pk")
     )
-    query = request.GET.get("q", "").strip()
+    query, back = search_text(request)
+    if back:
+        return back
     if query:
         sessions = sessions.filter(organisation__name__icontains=query)
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "congress/session_list.html",
-        {"page": page, "query": query, "can_manage": access.can(request.user, MANAGE)},
+        {"page": page, "query": shown(query), "can_manage": access.can(request.user, MANAGE)},
     )
 
 
@@ -155,17 +159,20 @@ def delegate_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s is now a delegate.") % {"name": member.name})
         return redirect("congress:delegate_add", session.pk)
-    query = request.GET.get("q", "").strip()
+    query, back = search_text(request)
+    if back:
+        return back
     found = []
     if query:
         taken = Delegate.objects.filter(
             organisation=session.organisation, term=session.term
         ).values("member_id")
         found = list(
-            Member.objects.filter(
+            access.members_in_scope(request.user)
+            .filter(
+                member_q(query, prefix=""),
                 organisation__path__startswith=session.organisation.path,
                 status=MemberStatus.ACTIVE,
-                name__contains=query,
             )
             .exclude(pk__in=taken)
             .select_related("organisation")
@@ -174,7 +181,7 @@ def delegate_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "congress/delegate_add.html",
-        {"session": session, "query": query, "found": found},
+        {"session": session, "query": shown(query), "searched": bool(query), "found": found},
     )
 
 

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from members import access
+from members.lookup import member_q
 from members.models import Member
 from members.views.common import apply_service_errors, is_id
+from unionportal.core.lookup import search_text, shown
 from unionportal.core.money import money_sum
 
 from .. import services
@@ -88,14 +90,16 @@ def suggestion_create(request: HttpRequest) -> HttpResponse:
             capability=MANAGE,
             pk=int(raw),
         )
-    query = request.GET.get("q", "").strip()
+    query, back = search_text(request)
+    if back:
+        return back
     found = []
     if member is None and query:
         found = list(
             access.scope(
                 request.user, Member.objects.current(), org_field="organisation", capability=MANAGE
             )
-            .filter(name__contains=query)
+            .filter(member_q(query, prefix=""))
             .select_related("organisation")
             .order_by("name", "pk")[:50]
         )
@@ -113,7 +117,13 @@ def suggestion_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "congress/suggestion_form.html",
-        {"form": form, "member": member, "query": query, "found": found},
+        {
+            "form": form,
+            "member": member,
+            "query": shown(query),
+            "searched": bool(query),
+            "found": found,
+        },
     )
 
 

@@ -15,8 +15,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from unionportal.core.lookup import search_text, shown
+
 from .. import access, kpis, services
 from ..forms import CardDateForm, CardIssueForm, CardReplaceForm
+from ..lookup import member_q
 from ..models import CardStatus, Member, ServiceCard, User
 from .common import apply_service_errors
 
@@ -57,10 +60,12 @@ def card_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in CardStatus.values:
         cards = cards.filter(status=status)
-    query = request.GET.get("q", "").strip()
+    query, back = search_text(request)
+    if back:
+        return back
     if query:
         number = query.replace(" ", "")
-        cards = cards.filter(Q(number__iexact=number) | Q(member__name__icontains=query))
+        cards = cards.filter(Q(number__iexact=number) | member_q(query))
     page = Paginator(cards.order_by("-issued_on", "-pk"), 50).get_page(request.GET.get("page"))
     for card in page:
         card.can_edit = access.can(user, "member.edit", card.member.organisation)
@@ -68,7 +73,7 @@ def card_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "status": status,
         "statuses": CardStatus.choices,
-        "query": query,
+        "query": shown(query),
         "rate": kpis.card_activation_rate(access.organisations_in_scope(user)),
     }
     return render(request, "members/card_list.html", context)

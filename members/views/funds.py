@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from unionportal.core.lookup import search_text, shown
 from unionportal.core.money import money_sum
 
 from .. import access, services
@@ -60,7 +61,9 @@ def fund_list(request: HttpRequest) -> HttpResponse:
             messages.warning(request, _("Enter a month as YYYY-MM, e.g. 2026-01."))
     if month:
         records = records.filter(month=month)
-    query = request.GET.get("q", "").strip()
+    query, back = search_text(request)
+    if back:
+        return back
     if query:
         records = records.filter(organisation__name__icontains=query)
     totals = records.aggregate(
@@ -76,7 +79,7 @@ def fund_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "totals": totals,
         "month": month,
-        "query": query,
+        "query": shown(query),
         "can_record": access.can(user, "member.edit"),
     }
     return render(request, "members/fund_list.html", context)

@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from unionportal.core.excel import MAX_UPLOAD_BYTES, XLSX_CONTENT_TYPE, content_disposition
+from unionportal.core.lookup import search_text
 from unionportal.core.models import FileJob
 
 from .. import access, exports, imports
@@ -155,6 +156,10 @@ def member_export(request: HttpRequest) -> HttpResponse:
     string; the page shows what they match and posts them back to start the export."""
     user = request.user
     access.require(user, "export")
+    if request.method != "POST":
+        _text, back = search_text(request)  # an ID or phone in ?q= is sent away
+        if back:
+            return back
     data = request.POST if request.method == "POST" else request.GET
     params = exports.filter_params(data)
     found = exports.member_filter(user, params)

@@ -13,8 +13,11 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from unionportal.core.lookup import search_text, shown
+
 from .. import access, services
 from ..forms import TransferRequestForm
+from ..lookup import member_q
 from ..models import HOLDS_MEMBERS, Member, Organisation, Transfer, TransferStatus, User
 from ..steps import transfer_progress
 from .common import apply_service_errors, is_id
@@ -67,6 +70,11 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in TransferStatus.values:
         transfers = transfers.filter(status=status)
+    query, back = search_text(request)
+    if back:
+        return back
+    if query:
+        transfers = transfers.filter(member_q(query))
     open_first = Case(
         When(status=TransferStatus.REQUESTED, then=Value(0)),
         default=Value(1),
@@ -88,6 +96,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
         ],
         "status": status,
         "statuses": TransferStatus.choices,
+        "query": shown(query),
         "can_start": access.can(user, "member.edit"),
     }
     return render(request, "members/transfer_list.html", context)
@@ -123,17 +132,23 @@ def _int_or_404(value: str) -> int:
 def _member_picker(request: HttpRequest) -> HttpResponse:
     """No member yet: search the user's own current members by name."""
     access.require(request.user, "member.edit")
-    query = request.GET.get("q", "").strip()
+    query, back = search_text(request)
+    if back:
+        return back
     found = []
     if query:
         found = (
             access.members_in_scope(request.user, capability="member.edit")
             .current()
-            .filter(name__icontains=query)
+            .filter(member_q(query, prefix=""))
             .select_related("organisation")
             .order_by("name", "pk")[:SHOWN_UNIONS]
         )
-    return render(request, "members/transfer_pick.html", {"query": query, "found": found})
+    return render(
+        request,
+        "members/transfer_pick.html",
+        {"query": shown(query), "searched": bool(query), "found": found},
+    )
 
 
 def _eligible_unions() -> QuerySet:

@@ -14,7 +14,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from members import access
+from members.lookup import member_q
 from members.views.common import apply_service_errors
+from unionportal.core.lookup import search_text, shown
 
 from .. import forms as f
 from .. import services
@@ -48,6 +50,11 @@ def file_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     if request.GET.get("due") == "1":
         qs = qs.filter(status=FileStatus.APPROVED, review_due__lte=timezone.localdate())
+    query, back = search_text(request)
+    if back:
+        return back
+    if query:
+        qs = qs.filter(member_q(query))
     page = Paginator(qs.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -56,6 +63,7 @@ def file_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "statuses": FileStatus.choices,
             "status": status,
+            "query": shown(query),
             "can_draft": access.can(request.user, "relief.draft"),
         },
     )

@@ -14,7 +14,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from members import access
+from members.lookup import member_q
 from members.views.common import apply_service_errors
+from unionportal.core.lookup import search_text, shown
 
 from .. import forms as f
 from .. import services
@@ -51,12 +53,18 @@ def relief_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind:
         qs = qs.filter(kind=kind)
+    query, back = search_text(request)
+    if back:
+        return back
+    if query:
+        qs = qs.filter(member_q(query))
     page = Paginator(qs.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
     review, approve = services.relief_awaiting(request.user)
     context = {
         "page": page,
         "status": status,
         "statuses": S.choices,
+        "query": shown(query),
         "can_draft": access.can(request.user, "relief.draft"),
         "awaiting_review": review.count(),
         "awaiting_approval": approve.count(),

@@ -14,7 +14,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
 
 from members import access
+from members.lookup import member_q
 from members.views.common import apply_service_errors
+from unionportal.core.lookup import search_text, shown
 
 from .. import forms as f
 from .. import services
@@ -33,11 +35,20 @@ def visit_list(request: HttpRequest) -> HttpResponse:
     qs = _scoped(request.user, CondolenceVisit.objects.all()).select_related(
         "member", "organisation", "campaign"
     )
+    query, back = search_text(request)
+    if back:
+        return back
+    if query:
+        qs = qs.filter(member_q(query))
     page = Paginator(qs.order_by("-visited_on", "-pk"), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "welfare/visit_list.html",
-        {"page": page, "can_add": access.can(request.user, "welfare.visit")},
+        {
+            "page": page,
+            "query": shown(query),
+            "can_add": access.can(request.user, "welfare.visit"),
+        },
     )
 
 
