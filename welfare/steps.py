@@ -46,25 +46,39 @@ def _who(organisation: Organisation, capability: str, *, with_role: bool = False
     return access.acting_text(found[0], found[1] if with_role else None)
 
 
+def _vetting(case, steps, today: date, *, review: str) -> Progress | None:
+    """The steps a relief application and a hardship file share (VettedCase): verification,
+    public notice and approval after it, with who acts next and by when. None in any other
+    status."""
+    org = case.organisation
+    # Both status tables use the same values for these steps.
+    if case.status == S.SUBMITTED:
+        return Progress(linear(steps, 1), Actor(_who(org, "relief.review"), review))
+    if case.status == S.REVIEWED:
+        reviewer = _who(org, "relief.review")
+        return Progress(linear(steps, 2), Actor(reviewer, _("start the public notice")))
+    if case.status == S.ON_NOTICE:
+        approver = _who(org, "relief.approve")
+        notice = Deadline(_("Public notice until"), case.notice_ends) if case.notice_ends else None
+        if approval_wait(case, today):
+            until = _("until %(day)s") % {"day": long_date(case.notice_ends)}
+            steps_ = linear(steps, 2, notes={2: until})
+            return Progress(
+                steps_, Actor(approver, _("approve"), from_day=case.notice_ends), notice
+            )
+        return Progress(linear(steps, 3), Actor(approver, _("approve")), notice)
+    return None
+
+
 def relief_progress(app: ReliefApplication, today: date | None = None) -> Progress:
     today = today or timezone.localdate()
     org = app.organisation
     if app.status == S.DRAFT:
         submitter = _who(org, "relief.submit", with_role=True)
         return Progress(linear(RELIEF_STEPS, 0), Actor(submitter, _("submit"), draft=True))
-    if app.status == S.SUBMITTED:
-        return Progress(linear(RELIEF_STEPS, 1), Actor(_who(org, "relief.review"), _("review")))
-    if app.status == S.REVIEWED:
-        reviewer = _who(org, "relief.review")
-        return Progress(linear(RELIEF_STEPS, 2), Actor(reviewer, _("start the public notice")))
-    if app.status == S.ON_NOTICE:
-        approver = _who(org, "relief.approve")
-        notice = Deadline(_("Public notice until"), app.notice_ends) if app.notice_ends else None
-        if approval_wait(app, today):
-            until = _("until %(day)s") % {"day": long_date(app.notice_ends)}
-            steps = linear(RELIEF_STEPS, 2, notes={2: until})
-            return Progress(steps, Actor(approver, _("approve"), from_day=app.notice_ends), notice)
-        return Progress(linear(RELIEF_STEPS, 3), Actor(approver, _("approve")), notice)
+    vetting = _vetting(app, RELIEF_STEPS, today, review=_("review"))
+    if vetting is not None:
+        return vetting
     if app.status == S.APPROVED:
         return Progress(linear(RELIEF_STEPS, 4), Actor(_who(org, "relief.approve"), _("pay out")))
     if app.status == S.PAID:
@@ -80,21 +94,9 @@ def file_progress(hf: HardshipFile, today: date | None = None) -> Progress:
     if hf.status == FileStatus.DRAFT:
         submitter = _who(org, "relief.submit", with_role=True)
         return Progress(linear(FILE_STEPS, 0), Actor(submitter, _("submit"), draft=True))
-    if hf.status == FileStatus.SUBMITTED:
-        return Progress(
-            linear(FILE_STEPS, 1), Actor(_who(org, "relief.review"), _("verify the income"))
-        )
-    if hf.status == FileStatus.REVIEWED:
-        reviewer = _who(org, "relief.review")
-        return Progress(linear(FILE_STEPS, 2), Actor(reviewer, _("start the public notice")))
-    if hf.status == FileStatus.ON_NOTICE:
-        approver = _who(org, "relief.approve")
-        notice = Deadline(_("Public notice until"), hf.notice_ends) if hf.notice_ends else None
-        if approval_wait(hf, today):
-            until = _("until %(day)s") % {"day": long_date(hf.notice_ends)}
-            steps = linear(FILE_STEPS, 2, notes={2: until})
-            return Progress(steps, Actor(approver, _("approve"), from_day=hf.notice_ends), notice)
-        return Progress(linear(FILE_STEPS, 3), Actor(approver, _("approve")), notice)
+    vetting = _vetting(hf, FILE_STEPS, today, review=_("verify the income"))
+    if vetting is not None:
+        return vetting
     if hf.status == FileStatus.APPROVED:
         due = hf.review_due
         deadline = Deadline(_("Next review due"), due, overdue=due < today) if due else None
