@@ -44,7 +44,11 @@ def job_message(job: FileJob) -> str:
     counts = {"done": f"{job.done:,}", "total": f"{job.total:,}"}
     if job.status == FileJob.Status.FAILED:
         return _("Failed: %(error)s") % {"error": job.error or _("unknown error")}
-    if job.status == FileJob.Status.DONE:
+    if job.status == FileJob.Status.DONE:  # say what was done, in the job's own words
+        if job.kind == FileJob.Kind.EXPORT and job.name == "members.export":
+            return _("Finished: exported %(done)s members.") % counts
+        if job.kind == FileJob.Kind.IMPORT:
+            return _("Finished: imported %(done)s members.") % counts
         return _("Finished: %(done)s rows.") % counts
     if job.kind == FileJob.Kind.IMPORT:
         if stage == "importing" and job.done >= job.total:

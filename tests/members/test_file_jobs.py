@@ -214,3 +214,16 @@ def test_the_dashboard_lists_an_import_waiting_for_confirmation(city, chair_a, a
     job.file.save("u.xlsx", ContentFile(b"PK"), save=True)
     page = as_user(chair_a).get(reverse("dashboard")).content.decode()
     assert reverse("members:job_list") in page
+
+
+def test_a_finished_job_says_what_it_did(city, chair_a, as_user):
+    """Issue 20 item 6: "已导出 19,972 名会员", not a bare count of rows."""
+    client = as_user(chair_a)
+    export = make_job(chair_a, city.union_a, status="done", total=19972, done=19972)
+    page = client.get(reverse("members:job_detail", args=[export.pk])).content.decode()
+    assert "已导出 19,972 名会员" in page
+    imported = make_job(
+        chair_a, city.union_a, kind="import", name="members.import", status="done", done=12
+    )
+    page = client.get(reverse("members:job_detail", args=[imported.pk])).content.decode()
+    assert "已导入 12 名会员" in page
