@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from members import access
 from members.models import Organisation
 from members.views.common import apply_service_errors, is_id
+from unionportal.core.excel import print_page
 
 from .. import services
 from ..forms import (
@@ -246,6 +247,12 @@ def competition_export(request: HttpRequest, pk: int) -> HttpResponse:
         for e in services.visible_entries(request.user, competition).order_by("rank", "pk")
     ]
     headers = [_("Rank"), _("Entry"), _("Union"), _("Total")]
+    if request.GET.get("format") == "print":
+        title = _("Results of %(competition)s") % {"competition": competition.name}
+        return print_page(
+            request, title, headers, rows, organisation=competition.organiser,
+            note=_("Totals rounded half up to 2 places; the trimming rule is on the results page."),
+        )  # fmt: skip
     return _xlsx(
         request,
         competition.name,

@@ -17,6 +17,7 @@ from members import access
 from members.lookup import member_q
 from members.models import Member, Organisation
 from members.views.common import apply_service_errors, is_id
+from unionportal.core.excel import print_page
 from unionportal.core.lookup import could_be_number, search_text, shown
 
 from .. import nominations, services
@@ -62,8 +63,10 @@ def honour_list(request: HttpRequest) -> HttpResponse:
         if not could_be_number(query):
             found |= Q(recipient_name__icontains=query)
         qs = qs.filter(found)
-    if request.GET.get("format") == "xlsx":
-        access.require(request.user, "export")
+    fmt = request.GET.get("format")
+    if fmt in ("xlsx", "print"):
+        if fmt == "xlsx":
+            access.require(request.user, "export")
         rows = (
             (
                 h.year,
@@ -87,6 +90,10 @@ def honour_list(request: HttpRequest) -> HttpResponse:
             _("Organisation"),
             _("Awarding body"),
         ]
+        if fmt == "print":  # a notice board: no resident ID
+            return print_page(
+                request, _("Honours register"), headers, list(rows), drop=[_("Resident ID")]
+            )
         return _xlsx(
             request,
             _("Honours register"),

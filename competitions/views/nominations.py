@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from members import access
 from members.models import Member, Organisation
 from members.views.common import apply_service_errors, is_id
+from unionportal.core.excel import print_page
 
 from .. import nominations as svc
 from ..forms import (
@@ -328,6 +329,11 @@ def round_export(request: HttpRequest, pk: int) -> HttpResponse:
         _("Enterprise head"),
         _("Status"),
     ]
+    if request.GET.get("format") == "print":  # the notice: nominees only, no resident ID
+        title = _("Nominations of %(round)s") % {"round": round_}
+        return print_page(
+            request, title, headers, rows, organisation=round_.organiser, drop=[_("Resident ID")]
+        )
     if access.can(request.user, "honour.manage", round_.organiser):
         rows.append(())
         for c in svc.quota_check(round_):

@@ -428,3 +428,40 @@ def xlsx_download(request, sheets: Iterable[Sheet], filename: str, *, event: str
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(filename)
     return response
+
+
+def print_cell(value) -> str:
+    """A cell as a notice board shows it: money ¥1,000.00, dates 2026年12月2日."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return f"¥{value:,.2f}"
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return str(value)
+
+
+def print_page(request, title: str, headers, rows, *, organisation=None, drop=(), note=""):
+    """An A4 page for a notice board: no navigation, the union's name and the date on top.
+    Columns whose header is in `drop` (resident IDs) never go on a board."""
+    from django.shortcuts import render
+    from django.utils import timezone
+
+    keep = [i for i, h in enumerate(headers) if str(h) not in {str(d) for d in drop}]
+    org = organisation or getattr(request.user, "organisation", None)
+    return render(
+        request,
+        "core/print_table.html",
+        {
+            "title": title,
+            "organisation_name": getattr(org, "name", ""),
+            "today": timezone.localdate(),
+            "headers": [headers[i] for i in keep],
+            "rows": [[print_cell(row[i]) for i in keep] for row in rows],
+            "note": note,
+        },
+    )

@@ -10,12 +10,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from members import access
 from members.lookup import member_q
 from members.views.common import apply_service_errors
+from unionportal.core.excel import print_cell, print_page
 from unionportal.core.lookup import search_text, shown
 
 from .. import forms as f
@@ -363,6 +365,22 @@ def relief_notice_list(request: HttpRequest) -> HttpResponse:
         .select_related("member", "organisation")
         .order_by("organisation__path", "member__name")
     )
+    if request.GET.get("format") == "print":
+        headers = [
+            pgettext("person", "Name"), _("Union"), _("Kind"), _("Amount requested"),
+            _("Notice period"),
+        ]  # fmt: skip
+        rows = [
+            (
+                a.member.name,
+                a.organisation.name,
+                a.get_kind_display(),
+                a.amount_requested,
+                f"{print_cell(a.notice_starts)} – {print_cell(a.notice_ends)}",
+            )
+            for a in apps
+        ]
+        return print_page(request, _("Public notice of relief"), headers, rows)
     return render(request, "welfare/relief_notice.html", {"apps": apps})
 
 
