@@ -22,18 +22,24 @@ pytestmark = pytest.mark.django_db
 ID = re.compile(r"\d{6}[\d*]{8}\d{3}[\dX*]")
 
 
+def medal(union, name):
+    """A city 五一劳动奖章 awarded on 28 April 2026 to a new member of `union`."""
+    member = MemberFactory(organisation=union, name=name)
+    services.honour_create(
+        actor=None, kind=HonourKind.objects.get(code="may_day_medal"), level="city", year=2026,
+        awarded_on=date(2026, 4, 28), awarding_body="宜昌市总工会", organisation=union,
+        member=member, today=date(2026, 12, 2),
+    )  # fmt: skip
+    return member
+
+
 def is_a_board_page(page: str) -> bool:
     return 'data-testid="print-header"' in page and "portal-nav" not in page
 
 
 @time_machine.travel(date(2026, 12, 2))
 def test_the_honours_register_prints_without_ids(city, staff_user, as_user):
-    member = MemberFactory(organisation=city.union_a, name="张劳模")
-    services.honour_create(
-        actor=None, kind=HonourKind.objects.get(code="may_day_medal"), level="city", year=2026,
-        awarded_on=date(2026, 4, 28), awarding_body="宜昌市总工会", organisation=city.union_a,
-        member=member, today=date(2026, 12, 2),
-    )  # fmt: skip
+    member = medal(city.union_a, "张劳模")
     page = as_user(staff_user).get(reverse("competitions:honour_list"), {"format": "print"})
     text = page.content.decode()
     assert page.status_code == 200 and is_a_board_page(text)
@@ -42,12 +48,7 @@ def test_the_honours_register_prints_without_ids(city, staff_user, as_user):
 
 
 def test_a_chair_prints_only_her_unions_honours(city, chair_a, as_user):
-    theirs = MemberFactory(organisation=city.union_b, name="乙劳模")
-    services.honour_create(
-        actor=None, kind=HonourKind.objects.get(code="may_day_medal"), level="city", year=2026,
-        awarded_on=date(2026, 4, 28), awarding_body="宜昌市总工会", organisation=city.union_b,
-        member=theirs, today=date(2026, 12, 2),
-    )  # fmt: skip
+    medal(city.union_b, "乙劳模")
     text = as_user(chair_a).get(reverse("competitions:honour_list"), {"format": "print"})
     assert "乙劳模" not in text.content.decode()
 
