@@ -103,12 +103,6 @@ def too_many_lookups(actor: User | None, asked_for) -> ValidationError:
     )
 
 
-def in_scope_of(actor: User | None, organisation: Organisation) -> bool:
-    if actor is None:
-        return True
-    return any(organisation.path.startswith(p) for p in access.scope_paths(actor))
-
-
 def check_one_membership(
     *,
     actor: User | None,
@@ -126,7 +120,7 @@ def check_one_membership(
     hit = hits.first()
     if hit is None:
         return
-    visible = in_scope_of(actor, hit.organisation)
+    visible = actor is None or access.can(actor, "view", hit.organisation)
     if not visible and outside_hits_left(actor) == 0:
         raise ValidationError({"resident_id": too_many_lookups(actor, for_organisation)})
     audit_event(
