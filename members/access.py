@@ -97,6 +97,23 @@ CAPABILITIES: dict[str, set[str]] = {
     "report.submit": {R.UNION_STAFF, R.BRANCH_CHAIR},
     "report.review": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF, R.UNION_STAFF},
     "period.manage": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF},
+    # rights casework (domain.md K): any union registers what it receives and handles what is
+    # sent to it; officers record and answer, the chair or staff decide, dispatch and close
+    "case.register": {
+        R.FEDERATION_ADMIN,
+        R.FEDERATION_STAFF,
+        R.UNION_STAFF,
+        R.BRANCH_CHAIR,
+        R.BRANCH_OFFICER,
+    },
+    "case.manage": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF, R.UNION_STAFF, R.BRANCH_CHAIR},
+    "case.handle": {
+        R.FEDERATION_ADMIN,
+        R.FEDERATION_STAFF,
+        R.UNION_STAFF,
+        R.BRANCH_CHAIR,
+        R.BRANCH_OFFICER,
+    },
 }
 
 # Which kinds of organisation each role may be held at.

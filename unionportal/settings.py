@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "members",
     "welfare",
+    "rights",
     "congress",
     "competitions",
     "unionportal.reporting",
