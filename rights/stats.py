@@ -4,13 +4,14 @@ cases it and the unions under it received):
 
 - petition_visits / petition_people: visit cases (案次) and the people who came (人次);
 - petition_letters, petition_calls (a call is one case and one person), petition_online:
-  requests received by letter, call and online; consultations apart (`consultations`);
-- cases_accepted: requests accepted in the window; cases_closed: of those, closed (the first
-  closure; a later review does not undo it) by the window's end; cases_closed_on_time: of
-  those, closed by their deadline. 办结率 = closed ÷ accepted (domain.md K);
-- cases_followed_up / cases_satisfied: follow-ups that reached the petitioner in the window,
-  and of them satisfied or basically satisfied;
-- cases_overdue: requests accepted by the window's end, not closed by then, whose conclusion
+  requests received by letter, call and online; consultations apart (`petition_consultations`);
+- petitions_accepted: requests accepted in the window; petitions_closed: of those, closed (the
+  first closure; a later review does not undo it) by the window's end;
+  petitions_closed_on_time: of those, closed by their deadline. 办结率 = closed ÷ accepted
+  (domain.md K);
+- petitions_followed_up / petitions_satisfied: follow-ups that reached the petitioner in the
+  window, and of them satisfied or basically satisfied;
+- petitions_overdue: requests accepted by the window's end, not closed by then, whose conclusion
   deadline had passed at the end.
 
 Every figure is read from dated fields that a later event never rewrites, so a past window's
@@ -44,7 +45,7 @@ def received(start: date, end: date, within: Organisation | None = None) -> Quer
             petition_letters=Count("pk", filter=REQUEST & Q(channel=Channel.LETTER)),
             petition_calls=Count("pk", filter=REQUEST & Q(channel=Channel.CALL)),
             petition_online=Count("pk", filter=REQUEST & Q(channel=Channel.ONLINE)),
-            consultations=Count("pk", filter=Q(kind=CaseKind.CONSULTATION)),
+            petition_consultations=Count("pk", filter=Q(kind=CaseKind.CONSULTATION)),
         )
     )
 
@@ -57,9 +58,9 @@ def closure(start: date, end: date, within: Organisation | None = None) -> Query
         .order_by()
         .values(organisation_id=F("received_by_id"))
         .annotate(
-            cases_accepted=Count("pk"),
-            cases_closed=Count("pk", filter=closed),
-            cases_closed_on_time=Count("pk", filter=closed & Q(first_closed_on_time=True)),
+            petitions_accepted=Count("pk"),
+            petitions_closed=Count("pk", filter=closed),
+            petitions_closed_on_time=Count("pk", filter=closed & Q(first_closed_on_time=True)),
         )
     )
 
@@ -73,8 +74,8 @@ def follow_ups(start: date, end: date, within: Organisation | None = None) -> Qu
         .order_by()
         .values(organisation_id=F("received_by_id"))
         .annotate(
-            cases_followed_up=Count("pk"),
-            cases_satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED)),
+            petitions_followed_up=Count("pk"),
+            petitions_satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED)),
         )
     )
 
@@ -87,7 +88,7 @@ def overdue(start: date, end: date, within: Organisation | None = None) -> Query
         within_subtree(qs, within, "received_by")
         .order_by()
         .values(organisation_id=F("received_by_id"))
-        .annotate(cases_overdue=Count("pk"))
+        .annotate(petitions_overdue=Count("pk"))
     )
 
 

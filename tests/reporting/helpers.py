@@ -17,11 +17,6 @@ ENTERED = {
     "contracts": 1,
     "contract_workers": 280,
     "disputes_mediated": 2,
-    "petition_visits": 3,
-    "petition_people": 7,
-    "petition_letters": 1,
-    "petition_calls": 4,
-    "petitions_closed": 8,
 }
 
 

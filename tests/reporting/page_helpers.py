@@ -16,11 +16,6 @@ ENTERED = {
     "contracts": 1,
     "contract_workers": 110,
     "disputes_mediated": 2,
-    "petition_visits": 1,
-    "petition_people": 3,
-    "petition_letters": 0,
-    "petition_calls": 4,
-    "petitions_closed": 5,
 }
 
 

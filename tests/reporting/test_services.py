@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from members.models import MemberStatus
 from tests.factories import MemberFactory, OrganisationFactory
 from unionportal.reporting import services
+from unionportal.reporting.indicators import CASEWORK_INDICATORS
 from unionportal.reporting.models import (
     Notification,
     NotificationKind,
@@ -110,7 +111,7 @@ def test_a_reason_is_dropped_when_the_figure_goes_back(report_a, chair_a):
         ({"women_employees": 301}, "women_employees"),
         ({"contract_workers": 400}, "contract_workers"),
         ({"petition_visits": 8, "petition_people": 7}, "petition_visits"),
-        ({"petitions_closed": 9}, "petitions_closed"),  # 3 visits + 1 letter + 4 calls
+        ({"petitions_closed": 9}, "petitions_closed"),  # no request was accepted
     ],
 )
 def test_negative_counts_and_parts_above_wholes_are_refused(report_a, chair_a, values, field):
@@ -140,7 +141,7 @@ def test_return_and_resubmit_are_recorded(report_a, chair_a, staff_user, officer
     # the chair and the officer are told
     kinds = set(Notification.objects.values_list("recipient__username", "kind"))
     assert kinds == {("chair_a", "returned"), ("officer_a", "returned")}
-    fill(report_a, chair_a, values={"petition_calls": 5})
+    fill(report_a, chair_a, values={"disputes_mediated": 5})
     services.report_submit(actor=chair_a, report=report_a)
     services.report_review(actor=staff_user, report=report_a, accept=True)
     steps = list(report_a.events.values_list("to_status", "actor__username", "comment"))
@@ -211,7 +212,9 @@ def test_a_stale_version_is_refused(report_a, chair_a, officer_a):
 def test_county_report_carries_the_employers_without_a_union(period, city, county_user):
     report = QuarterlyReport.objects.get(period=period, organisation=city.county_a)
     codes = [i.code for i in services.report_indicators(report)]
-    assert codes == ["employers_without_union"]
+    # the casework of its whole subtree, and the employers without a union
+    casework = [i.code for i in CASEWORK_INDICATORS]
+    assert codes == [*casework, "employers_without_union"]
     services.report_save(
         actor=county_user,
         report=report,

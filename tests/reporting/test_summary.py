@@ -41,6 +41,7 @@ SHEETS = [
     "Motions",
     "Competitions",
     "Honours",
+    "Casework",
     "Figures from the records",
 ]
 

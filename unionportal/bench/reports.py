@@ -177,6 +177,45 @@ def hand_aggregates(start: date, end: date) -> list[tuple[str, str, list]]:
             SELECT h.organisation_id, COUNT(*) AS honours, {_honour_columns()}
             FROM competitions_honour h JOIN competitions_honourkind k ON k.id = h.kind_id
             WHERE h.awarded_on BETWEEN %(start)s AND %(end)s GROUP BY h.organisation_id""",
+        # Casework (rights/stats.py): requests received by channel and accepted since 1 January,
+        # follow-ups since then, requests overdue at the end; counted by the receiving union.
+        "cases received": """
+            SELECT received_by_id AS organisation_id,
+                   COUNT(*) FILTER (WHERE kind = 'request' AND channel = 'visit')
+                       AS petition_visits,
+                   COALESCE(SUM(people) FILTER (WHERE kind = 'request' AND channel = 'visit'), 0)
+                       AS petition_people,
+                   COUNT(*) FILTER (WHERE kind = 'request' AND channel = 'letter')
+                       AS petition_letters,
+                   COUNT(*) FILTER (WHERE kind = 'request' AND channel = 'call')
+                       AS petition_calls,
+                   COUNT(*) FILTER (WHERE kind = 'request' AND channel = 'online')
+                       AS petition_online,
+                   COUNT(*) FILTER (WHERE kind = 'consultation') AS petition_consultations
+            FROM rights_case WHERE received_on BETWEEN %(jan1)s AND %(end)s
+            GROUP BY received_by_id""",
+        "cases accepted": """
+            SELECT received_by_id AS organisation_id, COUNT(*) AS petitions_accepted,
+                   COUNT(*) FILTER (WHERE first_closed_on <= %(end)s) AS petitions_closed,
+                   COUNT(*) FILTER (WHERE first_closed_on <= %(end)s AND first_closed_on_time)
+                       AS petitions_closed_on_time
+            FROM rights_case
+            WHERE kind = 'request' AND accepted_on BETWEEN %(jan1)s AND %(end)s
+            GROUP BY received_by_id""",
+        "case follow-ups": """
+            SELECT received_by_id AS organisation_id, COUNT(*) AS petitions_followed_up,
+                   COUNT(*) FILTER (WHERE satisfaction IN ('satisfied', 'basically'))
+                       AS petitions_satisfied
+            FROM rights_case
+            WHERE kind = 'request' AND followed_up_on BETWEEN %(jan1)s AND %(end)s
+              AND satisfaction <> 'unreachable'
+            GROUP BY received_by_id""",
+        "cases overdue": """
+            SELECT received_by_id AS organisation_id, COUNT(*) AS petitions_overdue
+            FROM rights_case
+            WHERE kind = 'request' AND accepted_on <= %(end)s AND conclude_by < %(end)s
+              AND (first_closed_on IS NULL OR first_closed_on > %(end)s)
+            GROUP BY received_by_id""",
         "employers without a union": """
             SELECT DISTINCT ON (r.organisation_id) r.organisation_id,
                    r.employers_without_union, 1 AS territories_reporting

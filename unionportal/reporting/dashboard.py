@@ -133,6 +133,14 @@ KPI_FORMULAS = {
     "motion_satisfaction_rate": gettext_lazy(
         "Verdicts satisfied or basically satisfied ÷ verdicts given (year to date) × 100%"
     ),
+    "case_closure_rate": gettext_lazy(
+        "Requests closed ÷ requests accepted since 1 January, by the month's end × 100% "
+        "(consultations apart; a case reopened for review stays closed when it first was)"
+    ),
+    "case_satisfaction_rate": gettext_lazy(
+        "Petitioners satisfied or basically satisfied ÷ petitioners reached by a follow-up "
+        "(year to date) × 100%"
+    ),
 }
 
 
@@ -250,6 +258,11 @@ COUNTS = (
     ("warmth_households", lambda: _("Households visited by 送温暖 this month")),
     ("studios", lambda: _("Innovation studios")),
     ("exemplary_studios", lambda: _("of which exemplary (示范)")),
+    ("petition_visits", lambda: _("Petition visits this year (cases)")),
+    ("petition_people", lambda: _("People on petition visits this year")),
+    ("petition_letters", lambda: _("Petition letters this year")),
+    ("petition_calls", lambda: _("Petition calls this year")),
+    ("petitions_overdue", lambda: _("Overdue cases")),
 )
 
 

@@ -34,8 +34,6 @@ def _entered(report: QuarterlyReport, computed: dict, rng: random.Random) -> dic
     if org.kind not in GRASSROOTS_KINDS:
         return {"employers_without_union": rng.randint(0, 3)}
     employees = max(org.employees or 0, computed.get("members", 0) + rng.randint(5, 40))
-    visits = rng.randint(0, 4)
-    letters, calls = rng.randint(0, 3), rng.randint(0, 6)
     return {
         "employees": employees,
         "women_employees": employees * rng.randint(30, 50) // 100,
@@ -43,11 +41,6 @@ def _entered(report: QuarterlyReport, computed: dict, rng: random.Random) -> dic
         "contracts": rng.randint(1, 3),
         "contract_workers": employees * rng.randint(80, 100) // 100,
         "disputes_mediated": rng.randint(0, 3),
-        "petition_visits": visits,
-        "petition_people": visits + rng.randint(0, 5),
-        "petition_letters": letters,
-        "petition_calls": calls,
-        "petitions_closed": visits + letters + calls - rng.randint(0, min(1, calls)),
     }
 
 

@@ -25,6 +25,10 @@ MONEY = "money"
 # union reports the employers in its area that should have a union and do not (建会率).
 UNION = "union"
 TERRITORY = "territory"
+# Both file it: a grassroots union its own records, a county, township or park union those of
+# its whole subtree (casework: the cases it and the unions under it received). Consolidating
+# such a figure counts a report only where no counted territorial report lies above it.
+BOTH = (UNION, TERRITORY)
 
 
 @dataclass(frozen=True)
@@ -35,8 +39,16 @@ class Indicator:
     section: str
     unit: str = COUNT
     part_of: str | tuple[str, ...] | None = None
-    filer: str = UNION
+    filer: str | tuple[str, ...] = UNION
     help_text: str = ""
+
+    def filed_by(self, filer: str) -> bool:
+        return filer in self.filer if isinstance(self.filer, tuple) else filer == self.filer
+
+    @property
+    def nested(self) -> bool:
+        """A territorial report carries its subtree's figure (see BOTH)."""
+        return isinstance(self.filer, tuple) and TERRITORY in self.filer
 
     @property
     def computed(self) -> bool:
@@ -142,6 +154,45 @@ STUDIO_INDICATORS: tuple = (
     ),
 )
 
+# Casework (rights.stats), counted by the union that received each case: requests by channel
+# (a visit counts once however many came; people are 人次), consultations apart, and of the
+# requests accepted in the quarter those closed by its end and on time (办结率).
+CASEWORK_INDICATORS: tuple = (
+    Indicator(
+        "petition_visits",
+        _("Petition visits"),
+        C,
+        S_PETITIONS,
+        part_of="petition_people",
+        filer=BOTH,
+        help_text=_("Each visit counts once however many people came."),
+    ),
+    Indicator("petition_people", _("People on petition visits"), C, S_PETITIONS, filer=BOTH),
+    Indicator("petition_letters", _("Petition letters"), C, S_PETITIONS, filer=BOTH),
+    Indicator("petition_calls", _("Petition calls"), C, S_PETITIONS, filer=BOTH),
+    Indicator("petition_online", _("Online requests"), C, S_PETITIONS, filer=BOTH),
+    Indicator("petition_consultations", _("Consultations answered"), C, S_PETITIONS, filer=BOTH),
+    Indicator(
+        "petitions_accepted", _("Requests accepted this quarter"), C, S_PETITIONS, filer=BOTH
+    ),
+    Indicator(
+        "petitions_closed",
+        _("of which closed by the quarter's end"),
+        C,
+        S_PETITIONS,
+        part_of="petitions_accepted",
+        filer=BOTH,
+    ),
+    Indicator(
+        "petitions_closed_on_time",
+        _("of which closed on time"),
+        C,
+        S_PETITIONS,
+        part_of="petitions_closed",
+        filer=BOTH,
+    ),
+)
+
 INDICATORS: tuple[Indicator, ...] = (
     # Computed from the records (members/, welfare/, congress/, competitions/)
     Indicator("members", _("Members at the end of the quarter"), C, S_MEMBERS),
@@ -200,25 +251,7 @@ INDICATORS: tuple[Indicator, ...] = (
         part_of="employees",
     ),
     Indicator("disputes_mediated", _("Labour disputes mediated"), E, S_PETITIONS),
-    Indicator(
-        "petition_visits",
-        _("Petition visits"),
-        E,
-        S_PETITIONS,
-        part_of="petition_people",
-        help_text=_("Each visit counts once however many people came."),
-    ),
-    Indicator("petition_people", _("People on petition visits"), E, S_PETITIONS),
-    Indicator("petition_letters", _("Petition letters"), E, S_PETITIONS),
-    Indicator("petition_calls", _("Petition calls"), E, S_PETITIONS),
-    Indicator(
-        "petitions_closed",
-        _("Petitions closed"),
-        E,
-        S_PETITIONS,
-        part_of=("petition_visits", "petition_letters", "petition_calls"),
-        help_text=_("Visits, letters and calls closed this quarter."),
-    ),
+    *CASEWORK_INDICATORS,
     Indicator(
         "employers_without_union",
         _("Employers that should have a union and have none"),
@@ -236,7 +269,7 @@ BY_CODE = {i.code: i for i in INDICATORS}
 
 
 def indicators_for(filer: str) -> tuple[Indicator, ...]:
-    return tuple(i for i in INDICATORS if i.filer == filer)
+    return tuple(i for i in INDICATORS if i.filed_by(filer))
 
 
 def whole_of(indicator: Indicator, values: dict) -> int | Decimal | None:
@@ -312,6 +345,15 @@ KPIS: tuple[Kpi, ...] = (
         _("Proposers' satisfaction"),
         "motions_satisfied",
         "motions_feedback",
+    ),
+    # Casework, year to date (domain.md K): requests closed of those accepted, and the
+    # petitioners reached by a follow-up who were satisfied.
+    Kpi("case_closure_rate", _("Case closure rate"), "petitions_closed", "petitions_accepted"),
+    Kpi(
+        "case_satisfaction_rate",
+        _("Petitioners' satisfaction"),
+        "petitions_satisfied",
+        "petitions_followed_up",
     ),
 )
 KPI_BY_CODE = {k.code: k for k in KPIS}

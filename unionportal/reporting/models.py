@@ -260,7 +260,8 @@ class StatSnapshot(models.Model):
     end (or today, for the current month); flows (new members, dues, relief, visits,
     sessions, items reviewed, suggestions, competitions, honours, studios named, 送温暖) are
     the month's; studios (named by then, by level, exemplary) are as of the month's end, never
-    summed over months; motion figures are
+    summed over months; casework figures (requests received by channel, accepted, closed,
+    followed up) are year to date, overdue requests as of the month's end; motion figures are
     year to date (motions filed this year by the month's end, and how many of them are
     answered), so the answer rate never exceeds 100%.
     """
@@ -340,6 +341,20 @@ class StatSnapshot(models.Model):
     warmth_amount = models.DecimalField(**MONEY, default=0)
     warmth_households = models.PositiveIntegerField(default=0)
     warmth_enterprises = models.PositiveIntegerField(default=0)
+    # Casework (rights.stats), year to date as the motions are; overdue requests as of the
+    # month's end.
+    petition_visits = models.PositiveIntegerField(default=0)
+    petition_people = models.PositiveIntegerField(default=0)
+    petition_letters = models.PositiveIntegerField(default=0)
+    petition_calls = models.PositiveIntegerField(default=0)
+    petition_online = models.PositiveIntegerField(default=0)
+    petition_consultations = models.PositiveIntegerField(default=0)
+    petitions_accepted = models.PositiveIntegerField(default=0)
+    petitions_closed = models.PositiveIntegerField(default=0)
+    petitions_closed_on_time = models.PositiveIntegerField(default=0)
+    petitions_followed_up = models.PositiveIntegerField(default=0)
+    petitions_satisfied = models.PositiveIntegerField(default=0)
+    petitions_overdue = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -93,11 +93,23 @@ def report_values(report: QuarterlyReport, key: str = "values") -> dict:
     return {code: from_json(code, v) for code, v in raw.items() if code in BY_CODE}
 
 
+def computed_codes(report: QuarterlyReport) -> list[str]:
+    """The computed indicators this report carries (a territorial report: the casework)."""
+    return [i.code for i in report_indicators(report) if i.computed]
+
+
+def _counted_now(report: QuarterlyReport) -> dict:
+    figures = figures_for(report.organisation, report.period.starts_on, report.period.ends_on)
+    if filer_kind(report) == UNION:
+        return figures
+    return {code: figures[code] for code in computed_codes(report)}
+
+
 def live_computed(report: QuarterlyReport) -> dict:
     """The computed figures as the records stand now; a frozen report keeps its own."""
-    if report.frozen or filer_kind(report) != UNION:
+    if report.frozen or not computed_codes(report):
         return report_values(report, "computed")
-    return figures_for(report.organisation, report.period.starts_on, report.period.ends_on)
+    return _counted_now(report)
 
 
 def changed_since_frozen(report: QuarterlyReport) -> list[dict]:
@@ -105,12 +117,12 @@ def changed_since_frozen(report: QuarterlyReport) -> list[dict]:
     its quarter now that differ from those frozen in it (a record dated in the quarter was
     corrected after it was accepted). The report keeps its figures; the page shows these
     beside them."""
-    if not report.frozen or filer_kind(report) != UNION:
+    if not report.frozen or not computed_codes(report):
         return []
     frozen = report_values(report, "computed")
     if not frozen:
         return []
-    now = figures_for(report.organisation, report.period.starts_on, report.period.ends_on)
+    now = _counted_now(report)
     return [
         {"ind": BY_CODE[code], "frozen": frozen[code], "now": now[code]}
         for code in now

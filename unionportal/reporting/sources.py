@@ -18,6 +18,7 @@ from competitions import stats as competition_stats
 from congress import stats as congress_stats
 from members import stats as member_stats
 from members.models import FederationLevel, Organisation, OrgKind
+from rights import stats as rights_stats
 from welfare import stats as welfare_stats
 
 # Counties, townships and parks report the employers in their area without a union.
@@ -62,8 +63,8 @@ def employers_without_union(end: date, within: Organisation | None = None) -> Qu
 def sources(
     start: date, end: date, within: Organisation | None = None, *, year_to_date_motions=False
 ) -> list[QuerySet]:
-    """The per-organisation aggregates for a window. Motion figures can run from the 1st of
-    January (snapshots: the answer rate of the year so far)."""
+    """The per-organisation aggregates for a window. Motion and casework figures can run from
+    the 1st of January (snapshots: the answer and closure rates of the year so far)."""
     motions_from = date(end.year, 1, 1) if year_to_date_motions else start
     return [
         member_stats.membership(start, end, within),
@@ -83,6 +84,11 @@ def sources(
         competition_stats.honours(start, end, within),
         # Studios held are a stock: as of `end` (never summed over months).
         competition_stats.studios(start, end, within),
+        rights_stats.received(motions_from, end, within),
+        rights_stats.closure(motions_from, end, within),
+        rights_stats.follow_ups(motions_from, end, within),
+        # Overdue requests are a stock: as of `end`.
+        rights_stats.overdue(start, end, within),
     ]
 
 

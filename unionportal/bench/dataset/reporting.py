@@ -59,7 +59,11 @@ def report_values_sql() -> tuple[str, str]:
         "petition_people": "floor(v.r1 * 3) + floor(v.r2 * 4)::int",
         "petition_letters": "floor(v.r2 * 3)::int",
         "petition_calls": "floor(v.r3 * 5)::int",
+        "petition_online": "floor(v.r4 * 2)::int",
+        "petition_consultations": "floor(v.r4 * 5)::int",
+        "petitions_accepted": "floor(v.r1 * 3) + floor(v.r2 * 3) + floor(v.r3 * 5)",
         "petitions_closed": "floor((floor(v.r1 * 3) + floor(v.r2 * 3) + floor(v.r3 * 5)) * 0.8)::int",  # noqa: E501
+        "petitions_closed_on_time": "floor((floor(v.r1 * 3) + floor(v.r2 * 3) + floor(v.r3 * 5)) * 0.7)::int",  # noqa: E501
         # 送温暖 within the visits, items reviewed by a congress, honours by level and kind
         # (parts of `honours`), studios (stocks; 示范 among them): parts never exceed wholes.
         "warmth_households": "floor(v.r1 * 6)::int",

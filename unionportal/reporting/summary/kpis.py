@@ -43,6 +43,14 @@ KPI_PARTS = {
         gettext_lazy("Satisfied or basically satisfied"),
         gettext_lazy("Verdicts given"),
     ),
+    "case_closure_rate": (
+        gettext_lazy("Requests closed (year to date)"),
+        gettext_lazy("Requests accepted (year to date)"),
+    ),
+    "case_satisfaction_rate": (
+        gettext_lazy("Petitioners satisfied or basically satisfied"),
+        gettext_lazy("Petitioners reached by a follow-up"),
+    ),
 }
 # The organisations a rate leaves out for lack of data, in a column after the rate.
 KPI_MISSING = {

@@ -27,6 +27,27 @@ from .common import CHUNK, COUNTED, _day, _in, _money
 # --- Sheet 2: one row per union ----------------------------------------------------------------
 
 
+NESTED = {i.code for i in INDICATORS if i.nested}
+
+
+def territories_counted(period: ReportPeriod, scope: Organisation) -> set[str]:
+    """The paths of the county, township and park unions in the subtree whose report of the
+    period is counted: each carries its whole subtree's casework (indicators.BOTH)."""
+    return set(
+        QuarterlyReport.objects.filter(period=period, status__in=COUNTED)
+        .filter(_in(scope, "organisation__"))
+        .filter(organisation__in=Organisation.objects.filter(TERRITORIAL))
+        .values_list("organisation__path", flat=True)
+    )
+
+
+def under_territory(path: str, territories: set[str]) -> bool:
+    """Whether a counted territorial report lies strictly above `path`: a figure it carries
+    for its subtree is then counted there, not again here."""
+    step = Organisation.steplen
+    return any(path[:k] in territories for k in range(step, len(path), step))
+
+
 def _indicator_columns() -> list[Column]:
     return [Column(str(i.label), 14, MONEY_FORMAT if i.money else COUNT_FORMAT) for i in INDICATORS]
 
@@ -68,11 +89,12 @@ def union_sheet(period: ReportPeriod, scope: Organisation):
                 r_reviewed=Subquery(report.values("reviewed_at")[:1]),
                 r_values=Subquery(report.values("values")[:1]),
             )
-            .values_list("name", "r_status", "r_submitted", "r_reviewed", "r_values")
+            .values_list("name", "r_status", "r_submitted", "r_reviewed", "r_values", "path")
         )
         totals = {c: 0 for c in codes}
         count = counted = 0
-        for name, status, submitted, reviewed, values in units.iterator(chunk_size=CHUNK):
+        territories = territories_counted(period, scope)
+        for name, status, submitted, reviewed, values, path in units.iterator(chunk_size=CHUNK):
             count += 1
             row = [name, str(labels[status]) if status in labels else _("No report")]
             if status in COUNTED:
@@ -81,8 +103,9 @@ def union_sheet(period: ReportPeriod, scope: Organisation):
                     values = json.loads(values)
                 values = values or {}
                 figures = [from_json(c, values.get(c)) for c in codes]
+                nested_above = under_territory(path, territories)
                 for c, v in zip(codes, figures, strict=True):
-                    if v is not None:
+                    if v is not None and not (nested_above and c in NESTED):
                         totals[c] += v
                 accepted = _day(reviewed) if status == ReportStatus.ACCEPTED else None
                 yield (*row, _day(submitted), accepted, *figures)
@@ -123,10 +146,14 @@ def consolidated_sheet(period: ReportPeriod, scope: Organisation):
             QuarterlyReport.objects.filter(period=period, status__in=COUNTED)
             .filter(_in(scope, "organisation__"))
             .order_by()
-            .values_list("values", "reasons")
+            .values_list("values", "reasons", "organisation__path")
         )
-        for values, reasons in reports.iterator(chunk_size=CHUNK):
+        territories = territories_counted(period, scope)
+        for values, reasons, path in reports.iterator(chunk_size=CHUNK):
+            nested_above = under_territory(path, territories)
             for code, raw in (values or {}).items():
+                if nested_above and code in NESTED:
+                    continue  # the territorial report above carries it
                 if code in totals and raw is not None:
                     totals[code] += from_json(code, raw)
                     included[code] += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
@@ -25,6 +26,7 @@ from welfare import stats as welfare_stats
 from ..indicators import INDICATORS
 from ..models import ReportPeriod
 from .activities import competition_sheet, honour_sheet, motion_sheet, relief_sheet
+from .casework import casework_figures, casework_sheet
 from .common import ensure_snapshots
 from .kpis import kpi_sheet
 from .unions import consolidated_sheet, figures_sheet, reporting_units, union_sheet
@@ -40,6 +42,7 @@ SHEETS = (
     motion_sheet,
     competition_sheet,
     honour_sheet,
+    casework_sheet,
     figures_sheet,
 )
 
@@ -73,6 +76,8 @@ def summary_total(period: ReportPeriod, scope: Organisation) -> int:
         + competition_stats.competition_rows(start, end, scope).count()
         + 1
         + competition_stats.honour_rows(start, end, scope).count()
+        + 1
+        + len(casework_figures(date(end.year, 1, 1), end, scope))
         + 1
         + sum(1 for i in INDICATORS if i.computed)
     )
