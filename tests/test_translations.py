@@ -58,6 +58,7 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
         "unionportal",
         "members",
         "welfare",
+        "rights",
         "congress",
         "competitions",
         "templates",

@@ -287,7 +287,7 @@ class Migration(migrations.Migration):
                 ),
                 ("at", models.DateTimeField(default=django.utils.timezone.now)),
                 ("on", models.DateField(verbose_name="date")),
-                ("action", models.CharField(max_length=20, verbose_name="step")),
+                ("action", models.CharField(max_length=20, verbose_name="what was done")),
                 (
                     "from_status",
                     models.CharField(
@@ -355,7 +355,7 @@ class Migration(migrations.Migration):
                     members.crypto.EncryptedCharField(max_length=200, verbose_name="applicant"),
                 ),
                 ("respondent", models.CharField(max_length=120, verbose_name="other party")),
-                ("subject", models.CharField(max_length=200, verbose_name="subject")),
+                ("subject", models.CharField(max_length=200, verbose_name="subject of the dispute")),
                 (
                     "status",
                     models.CharField(

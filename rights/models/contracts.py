@@ -237,7 +237,7 @@ class ContractEvent(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     on = models.DateField(_("date"))
-    action = models.CharField(_("step"), max_length=20)
+    action = models.CharField(_("what was done"), max_length=20)
     from_status = models.CharField(max_length=20, choices=ContractStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ContractStatus.choices)
     comment = models.CharField(_("comment"), max_length=300, blank=True)

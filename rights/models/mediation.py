@@ -77,7 +77,7 @@ class MediationCase(models.Model):
     applied_on = models.DateField(_("applied on"))
     applicant = EncryptedCharField(_("applicant"), max_length=200)
     respondent = models.CharField(_("other party"), max_length=120)
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(_("subject of the dispute"), max_length=200)
     status = models.CharField(
         _("outcome"),
         max_length=20,
