@@ -114,6 +114,9 @@ CAPABILITIES: dict[str, set[str]] = {
         R.BRANCH_CHAIR,
         R.BRANCH_OFFICER,
     },
+    # collective contracts and mediation (domain.md K): union staff and the chair record them
+    "contract.manage": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF, R.UNION_STAFF, R.BRANCH_CHAIR},
+    "mediation.manage": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF, R.UNION_STAFF, R.BRANCH_CHAIR},
 }
 
 # Which kinds of organisation each role may be held at.

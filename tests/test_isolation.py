@@ -227,6 +227,30 @@ def _union_b_nomination(city, chair_b) -> int:
     ).pk
 
 
+def _union_b_contract(city, chair_b) -> int:
+    """Union B's wage contract, signed and not yet sent (every action is open on it)."""
+    from tests.rights.contract_helpers import signed
+
+    return signed(None, city.union_b, date(2026, 3, 1)).pk
+
+
+def _union_b_mediation(city, chair_b) -> int:
+    from rights import services as rights_services
+
+    rights_services.committee_save(
+        actor=None, organisation=city.union_b, set_up_on=date(2025, 1, 1), active=True, members=[]
+    )
+    return rights_services.mediation_register(
+        actor=None,
+        organisation=city.union_b,
+        applied_on=date(2026, 3, 1),
+        applicant="乙职工",
+        respondent="乙公司",
+        subject="工资",
+        today=date(2026, 3, 1),
+    ).pk
+
+
 UNION_B_OBJECTS = {
     "members:organisation_detail": lambda city, chair_b: city.union_b.pk,
     "statistics_org": lambda city, chair_b: city.union_b.pk,
@@ -340,6 +364,19 @@ UNION_B_OBJECTS = {
         for name in ("period_detail", "period_due", "period_remind")
     },
     "reporting:notification_read": _union_b_notification,
+    # collective contracts and mediation (issue 17)
+    **{
+        f"contracts:{name}": _union_b_contract
+        for name in (
+            "contract_detail",
+            "contract_update",
+            "contract_send",
+            "contract_outcome",
+            "contract_text",
+        )
+    },
+    "contracts:mediation_update": _union_b_mediation,
+    "contracts:committee": lambda city, chair_b: city.union_b.pk,
 }
 
 
@@ -384,12 +421,16 @@ def _union_b_expulsion(city) -> int:
 
 
 def welfare_models():
+    from rights.models import CollectiveContract, MediationCase, MediationCommittee
     from welfare.models import Campaign, HardshipFile, ReliefApplication
 
     return [
         (ReliefApplication, "organisation"),
         (HardshipFile, "organisation"),
         (Campaign, "organisation"),
+        (CollectiveContract, "organisation"),
+        (MediationCase, "organisation"),
+        (MediationCommittee, "organisation"),
     ]
 
 

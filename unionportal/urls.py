@@ -32,6 +32,7 @@ urlpatterns = [
     path("system/kpi-targets/new/", views_targets.target_create, name="kpi_target_create"),
     path("congress/", include("congress.urls")),
     path("welfare/", include("welfare.urls")),
+    path("rights/contracts/", include("rights.contract_urls")),
     path("rights/", include("rights.urls")),
     path("competitions/", include("competitions.urls")),
     path("reports/", include("unionportal.reporting.urls")),

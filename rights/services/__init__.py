@@ -1,4 +1,7 @@
-"""The rights app's rules (domain.md K): the casework register's workflow and its deadlines.
-Views stay thin; every rule lives in these modules."""
+"""The rights app's rules (domain.md K): the casework register's workflow and its deadlines,
+collective contracts and labour-dispute mediation. Views stay thin; every rule lives in these
+modules."""
 
 from .cases import *  # noqa: F401,F403
+from .contracts import *  # noqa: F401,F403
+from .mediation import *  # noqa: F401,F403
