@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "members",
     "welfare",
     "congress",
+    "assessment",
     "competitions",
     "unionportal.reporting",
     "unionportal.demo",

@@ -41,6 +41,7 @@ SHEETS = [
     "Motions",
     "Competitions",
     "Honours",
+    "Standard not met",
     "Figures from the records",
 ]
 

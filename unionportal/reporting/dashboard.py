@@ -133,6 +133,10 @@ KPI_FORMULAS = {
     "motion_satisfaction_rate": gettext_lazy(
         "Verdicts satisfied or basically satisfied ÷ verdicts given (year to date) × 100%"
     ),
+    "standard_rate": gettext_lazy(
+        "Grassroots unions whose latest confirmed assessment meets the 六有六好 standard ÷ all "
+        "grassroots unions (an unassessed union has not passed) × 100%"
+    ),
 }
 
 

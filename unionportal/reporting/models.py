@@ -340,6 +340,10 @@ class StatSnapshot(models.Model):
     warmth_amount = models.DecimalField(**MONEY, default=0)
     warmth_households = models.PositiveIntegerField(default=0)
     warmth_enterprises = models.PositiveIntegerField(default=0)
+    # 六有六好 (assessment.stats.standards): grassroots unions with a confirmed result of
+    # record at the month's end, and those of them meeting the standard (stocks).
+    standard_assessed = models.PositiveIntegerField(default=0)
+    standard_passed = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
 
+from assessment import stats as assessment_stats
 from competitions import stats as competition_stats
 from congress import stats as congress_stats
 from members import stats as member_stats
@@ -83,6 +84,8 @@ def sources(
         competition_stats.honours(start, end, within),
         # Studios held are a stock: as of `end` (never summed over months).
         competition_stats.studios(start, end, within),
+        # The 六有六好 result of record at `end` (a stock).
+        assessment_stats.standards(start, end, within),
     ]
 
 

@@ -43,6 +43,10 @@ KPI_PARTS = {
         gettext_lazy("Satisfied or basically satisfied"),
         gettext_lazy("Verdicts given"),
     ),
+    "standard_rate": (
+        gettext_lazy("Unions meeting the standard"),
+        gettext_lazy("Grassroots unions"),
+    ),
 }
 # The organisations a rate leaves out for lack of data, in a column after the rate.
 KPI_MISSING = {

@@ -27,6 +27,7 @@ from ..models import ReportPeriod
 from .activities import competition_sheet, honour_sheet, motion_sheet, relief_sheet
 from .common import ensure_snapshots
 from .kpis import kpi_sheet
+from .standards import standard_rows, standard_sheet
 from .unions import consolidated_sheet, figures_sheet, reporting_units, union_sheet
 
 JOB_NAME = "reporting.summary"
@@ -40,6 +41,7 @@ SHEETS = (
     motion_sheet,
     competition_sheet,
     honour_sheet,
+    standard_sheet,
     figures_sheet,
 )
 
@@ -74,6 +76,7 @@ def summary_total(period: ReportPeriod, scope: Organisation) -> int:
         + 1
         + competition_stats.honour_rows(start, end, scope).count()
         + 1
+        + standard_rows(period, scope)
         + sum(1 for i in INDICATORS if i.computed)
     )
 
