@@ -147,13 +147,14 @@ def check_score(item: dict, value) -> Decimal:
     except (InvalidOperation, ValueError):
         raise ValidationError(_("Enter a number of points.")) from None
     points = Decimal(item["points"])
+    shown = f"{points.normalize():f}"
     if score < 0 or score > points:
         raise ValidationError(
-            _("%(item)s: from 0 to %(points)s points.") % {"item": item["text"], "points": points}
+            _("%(item)s: from 0 to %(points)s points.") % {"item": item["text"], "points": shown}
         )
     if item["kind"] == ScoringKind.YES_NO and score not in (ZERO, points):
         raise ValidationError(
-            _("%(item)s: 0 or %(points)s points.") % {"item": item["text"], "points": points}
+            _("%(item)s: 0 or %(points)s points.") % {"item": item["text"], "points": shown}
         )
     if (score * 2) % 1:
         raise ValidationError(_("Points go in steps of 0.5."))
