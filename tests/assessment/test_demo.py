@@ -22,9 +22,7 @@ def test_a_finished_round_and_one_in_progress(city, staff_user, admin_user):
     assert set(finished.assessments.values_list("status", flat=True)) == {"confirmed"}
     current = Round.objects.get(year=2026)
     assert current.status == RoundStatus.OPEN
-    assert set(current.assessments.values_list("status", flat=True)) == set(
-        AssessmentStatus.values
-    )
+    assert set(current.assessments.values_list("status", flat=True)) == set(AssessmentStatus.values)
     before = Assessment.objects.count()
     assert demo.seed(date(2026, 12, 4)) == 0
     assert Assessment.objects.count() == before
