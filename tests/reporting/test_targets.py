@@ -13,11 +13,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_defaults_are_seeded():
-    # the seed's targets: establishment and membership 90%, card activation 50%
+    # the seed's targets: establishment and membership 90%, card activation 50%, 90% of
+    # grassroots unions meeting the 六有六好 standard
     assert current_targets() == {
         "establishment_rate": 90,
         "membership_rate": 90,
         "card_activation_rate": 50,
+        "standard_rate": 90,
     }
 
 
@@ -61,4 +63,4 @@ def test_bad_input_is_refused_on_the_form(as_user, admin_user):
     ):
         response = client.post(reverse("kpi_target_create"), data)
         assert response.status_code == 200, data
-    assert KpiTarget.objects.count() == 3
+    assert KpiTarget.objects.count() == 4
