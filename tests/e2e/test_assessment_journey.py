@@ -30,6 +30,7 @@ def test_self_assess_review_confirm_and_the_county_share_moves(
     # employee a member (the congress, dues and activities items stay unmet: 84 points).
     Organisation.objects.filter(pk=city.union_a.pk).update(
         employees=2,
+        migrant_employees=0,
         term_start=date(today.year - 2, 1, 1),
         term_end=date(today.year + 3, 1, 1),
         has_audit_committee=True,
