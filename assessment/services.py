@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -434,8 +434,3 @@ def evidence_add(*, actor, score: ItemScore, title: str, upload, content_type: s
     evidence.save()
     audit_event(assessment, "assessment.evidence_add", actor=actor, item=score.item_code)
     return evidence
-
-
-def ensure_actor(actor) -> None:
-    if actor is None or not actor.is_authenticated:
-        raise PermissionDenied

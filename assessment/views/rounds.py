@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -65,7 +66,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "round": round_,
             "progress": stats.round_progress(round_, mine),
-            "assessments": shown,
+            "assessments": Paginator(shown, 100).get_page(request.GET.get("page")),
             "status": status,
             "statuses": AssessmentStatus.choices,
             "can_manage": access.can(request.user, "assessment.manage", round_.organisation),

@@ -185,3 +185,21 @@ def test_an_organisation_record_change_shows_in_the_computed_item(city, chair_a,
     a = _a(round_, city.union_a)
     as_user(chair_a).get(a.get_absolute_url())
     assert a.scores.get(item_code="women_committee").self_score == 3
+
+
+def test_evidence_is_attached_and_only_pdf_jpeg_png_are_taken(city, chair_a, as_user, round_):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    a = _a(round_, city.union_a)
+    client = as_user(chair_a)
+    url = reverse("assessment:evidence_upload", args=[a.pk])
+    bad = SimpleUploadedFile("x.exe", b"MZ\x90\x00", content_type="application/pdf")
+    page = client.post(url, {"item_code": "home", "title": "照片", "file": bad}, follow=True)
+    assert "仅支持 PDF、JPEG 和 PNG 格式的文件" in page.content.decode()
+    assert not a.scores.get(item_code="home").evidence.exists()
+    pdf = SimpleUploadedFile("home.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    client.post(url, {"item_code": "home", "title": "职工之家照片", "file": pdf})
+    evidence = a.scores.get(item_code="home").evidence.get()
+    response = client.get(reverse("assessment:evidence_file", args=[evidence.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "职工之家照片" in client.get(a.get_absolute_url()).content.decode()
