@@ -117,6 +117,12 @@ CAPABILITIES: dict[str, set[str]] = {
     # collective contracts and mediation (domain.md K): union staff and the chair record them
     "contract.manage": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF, R.UNION_STAFF, R.BRANCH_CHAIR},
     "mediation.manage": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF, R.UNION_STAFF, R.BRANCH_CHAIR},
+    # 六有六好 assessment: the union scores itself; the county or industry union reviews;
+    # the federation opens rounds and confirms
+    "assessment.self": {R.BRANCH_CHAIR, R.BRANCH_OFFICER},
+    "assessment.review": {R.FEDERATION_STAFF, R.UNION_STAFF},
+    "assessment.confirm": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF},
+    "assessment.manage": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF, R.UNION_STAFF},
 }
 
 # Which kinds of organisation each role may be held at.

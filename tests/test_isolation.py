@@ -107,6 +107,31 @@ def _union_b_proof(city, chair_b) -> int:
     ).pk
 
 
+def _union_b_assessment(city, chair_b):
+    """A round county B opened: it holds union B's assessment only."""
+    from assessment import services as assessment_services
+
+    round_ = assessment_services.round_open(
+        actor=None,
+        organisation=city.county_b,
+        name="夷陵区2026年度考评",
+        year=2026,
+        starts_on=date(2026, 3, 1),
+        ends_on=date(2026, 12, 31),
+        self_due_on=date(2026, 6, 30),
+    )
+    return round_.assessments.get()
+
+
+def _union_b_evidence(city, chair_b) -> int:
+    from assessment.models import Evidence
+
+    score = _union_b_assessment(city, chair_b).scores.first()
+    return Evidence.objects.create(
+        score=score, title="x", file="assessment/evidence/none.pdf", content_type="application/pdf"
+    ).pk
+
+
 def _union_b_file(city, chair_b) -> int:
     from welfare.services import file_open
 
@@ -377,6 +402,25 @@ UNION_B_OBJECTS = {
     },
     "contracts:mediation_update": _union_b_mediation,
     "contracts:committee": lambda city, chair_b: city.union_b.pk,
+    # 六有六好: a round holding only union B's assessment, that assessment, its evidence
+    **{
+        f"assessment:{name}": lambda city, chair_b: _union_b_assessment(city, chair_b).round_id
+        for name in ("round_detail", "round_finish", "round_export", "round_notice")
+    },
+    **{
+        f"assessment:{name}": lambda city, chair_b: _union_b_assessment(city, chair_b).pk
+        for name in (
+            "assessment_detail",
+            "assessment_save",
+            "assessment_review",
+            "assessment_accept",
+            "assessment_return",
+            "assessment_confirm",
+            "evidence_upload",
+            "assessment_print",
+        )
+    },
+    "assessment:evidence_file": _union_b_evidence,
 }
 
 
@@ -464,7 +508,17 @@ def snapshot(city, chair_b):
         ],
         list(ServiceCard.objects.values().order_by("pk")),
         reporting_rows(),
+        assessment_rows(),
     )
+
+
+def assessment_rows():
+    from assessment.models import Assessment, AssessmentEvent, Evidence, ItemScore, Round
+
+    return [
+        list(model.objects.values().order_by("pk"))
+        for model in (Round, Assessment, ItemScore, AssessmentEvent, Evidence)
+    ]
 
 
 def reporting_rows():

@@ -16,7 +16,15 @@ def counts():
         m._meta.label: m.objects.count()
         for m in apps.get_models()
         if m._meta.app_label
-        in {"members", "welfare", "congress", "competitions", "reporting", "unionportal"}
+        in {
+            "members",
+            "welfare",
+            "congress",
+            "competitions",
+            "assessment",
+            "reporting",
+            "unionportal",
+        }
         and m._meta.label != "unionportal.JobRun"
     }
 

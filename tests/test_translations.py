@@ -61,6 +61,7 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
         "rights",
         "congress",
         "competitions",
+        "assessment",
         "templates",
     ):
         src = ROOT / name

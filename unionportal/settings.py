@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "welfare",
     "rights",
     "congress",
+    "assessment",
     "competitions",
     "unionportal.reporting",
     "unionportal.demo",

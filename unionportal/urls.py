@@ -31,6 +31,7 @@ urlpatterns = [
     path("system/kpi-targets/", views_targets.target_list, name="kpi_targets"),
     path("system/kpi-targets/new/", views_targets.target_create, name="kpi_target_create"),
     path("congress/", include("congress.urls")),
+    path("assessment/", include("assessment.urls")),
     path("welfare/", include("welfare.urls")),
     path("rights/contracts/", include("rights.contract_urls")),
     path("rights/", include("rights.urls")),

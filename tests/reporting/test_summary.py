@@ -42,6 +42,7 @@ SHEETS = [
     "Competitions",
     "Honours",
     "Casework",
+    "Standard not met",
     "Figures from the records",
 ]
 

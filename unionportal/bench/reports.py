@@ -227,6 +227,19 @@ def hand_aggregates(start: date, end: date) -> list[tuple[str, str, list]]:
               AND ((o.kind = 'federation' AND o.level = 'county')
                    OR o.kind IN ('township_union', 'park_union'))
             ORDER BY r.organisation_id, p.ends_on DESC""",
+        # 六有六好: each standing grassroots union's latest confirmed assessment by `end`.
+        "standards": f"""
+            SELECT DISTINCT ON (a.organisation_id) a.organisation_id,
+                   1 AS standard_assessed, CASE WHEN a.passed THEN 1 ELSE 0 END
+                       AS standard_passed
+            FROM assessment_assessment a
+            JOIN assessment_round r ON r.id = a.round_id
+            JOIN members_organisation o ON o.id = a.organisation_id
+            WHERE a.status = 'confirmed' AND a.confirmed_on <= %(end)s
+              AND r.starts_on <= %(end)s AND o.kind IN {grassroots!r}
+              AND (o.founded_on IS NULL OR o.founded_on <= %(end)s)
+              AND (o.active OR o.dissolved_on > %(end)s)
+            ORDER BY a.organisation_id, r.starts_on DESC, r.id DESC""",
     }
     return [(name, sql, p) for name, sql in queries.items()]
 

@@ -141,6 +141,10 @@ KPI_FORMULAS = {
         "Petitioners satisfied or basically satisfied ÷ petitioners reached by a follow-up "
         "(year to date) × 100%"
     ),
+    "standard_rate": gettext_lazy(
+        "Grassroots unions whose latest confirmed assessment meets the 六有六好 standard ÷ all "
+        "grassroots unions (an unassessed union has not passed) × 100%"
+    ),
 }
 
 

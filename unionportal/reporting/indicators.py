@@ -355,6 +355,15 @@ KPIS: tuple[Kpi, ...] = (
         "petitions_satisfied",
         "petitions_followed_up",
     ),
+    # 六有六好: of all grassroots unions (assessed or not), those whose confirmed result of
+    # record meets the standard; unknown until some union of the subtree has one.
+    Kpi(
+        "standard_rate",
+        _("Unions meeting the 六有六好 standard"),
+        "standard_passed",
+        "unions",
+        requires="standard_assessed",
+    ),
 )
 KPI_BY_CODE = {k.code: k for k in KPIS}
 

@@ -355,6 +355,10 @@ class StatSnapshot(models.Model):
     petitions_followed_up = models.PositiveIntegerField(default=0)
     petitions_satisfied = models.PositiveIntegerField(default=0)
     petitions_overdue = models.PositiveIntegerField(default=0)
+    # 六有六好 (assessment.stats.standards): grassroots unions with a confirmed result of
+    # record at the month's end, and those of them meeting the standard (stocks).
+    standard_assessed = models.PositiveIntegerField(default=0)
+    standard_passed = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
 
     class Meta:

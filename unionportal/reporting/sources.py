@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
 
+from assessment import stats as assessment_stats
 from competitions import stats as competition_stats
 from congress import stats as congress_stats
 from members import stats as member_stats
@@ -89,6 +90,8 @@ def sources(
         rights_stats.follow_ups(motions_from, end, within),
         # Overdue requests are a stock: as of `end`.
         rights_stats.overdue(start, end, within),
+        # The 六有六好 result of record at `end` (a stock).
+        assessment_stats.standards(start, end, within),
     ]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
+from .assessment import add_assessments
 from .competitions import ENTRIES, JUDGE_USERS, add_competitions, add_honours
 from .congress import DELEGATES_PER_UNION, add_congress
 from .members import add_cards, build_members, existing_size
@@ -58,6 +59,7 @@ EXTEND_STEPS = (
     ("competitions, entries and scores", "competitions_competition", add_competitions),
     ("honours", "competitions_honour", add_honours),
     ("quarterly reports", "reporting_quarterlyreport", add_reports),
+    ("六有六好 assessments", "assessment_assessment", add_assessments),
     ("statistics snapshots, 12 months", "reporting_statsnapshot", add_snapshots),
 )
 

@@ -51,6 +51,10 @@ KPI_PARTS = {
         gettext_lazy("Petitioners satisfied or basically satisfied"),
         gettext_lazy("Petitioners reached by a follow-up"),
     ),
+    "standard_rate": (
+        gettext_lazy("Unions meeting the standard"),
+        gettext_lazy("Grassroots unions"),
+    ),
 }
 # The organisations a rate leaves out for lack of data, in a column after the rate.
 KPI_MISSING = {

@@ -29,6 +29,7 @@ from .activities import competition_sheet, honour_sheet, motion_sheet, relief_sh
 from .casework import casework_figures, casework_sheet
 from .common import ensure_snapshots
 from .kpis import kpi_sheet
+from .standards import standard_rows, standard_sheet
 from .unions import consolidated_sheet, figures_sheet, reporting_units, union_sheet
 
 JOB_NAME = "reporting.summary"
@@ -43,6 +44,7 @@ SHEETS = (
     competition_sheet,
     honour_sheet,
     casework_sheet,
+    standard_sheet,
     figures_sheet,
 )
 
@@ -79,6 +81,7 @@ def summary_total(period: ReportPeriod, scope: Organisation) -> int:
         + 1
         + len(casework_figures(date(end.year, 1, 1), end, scope))
         + 1
+        + standard_rows(period, scope)
         + sum(1 for i in INDICATORS if i.computed)
     )
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from assessment import demo as assessment_demo
 from competitions import demo as competitions_demo
 from congress import demo as congress_demo
 from members import demo, demo_people
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             ("congress", congress_demo.seed),
             ("competitions", competitions_demo.seed),
             ("contracts", contract_demo.seed),
+            ("assessment", assessment_demo.seed),
             # Last: the reports and statistics read every app's records.
             ("reporting", reporting_demo.seed),
         ):
