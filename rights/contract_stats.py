@@ -98,3 +98,10 @@ def contract_rows(start: date, end: date, within: Organisation | None = None) ->
         .select_related("organisation")
         .order_by("organisation__path", "signed_on", "pk")
     )
+
+
+def covered_by_contract(union: Organisation, day: date) -> bool:
+    """Whether the union is covered by a collective contract in force on `day` (its own, or
+    a regional or industry contract listing it)."""
+    live = CollectiveContract.objects.filter(in_force_at(day)).values("pk")
+    return ContractEmployer.objects.filter(contract__in=live, organisation=union).exists()

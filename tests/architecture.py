@@ -13,14 +13,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("unionportal", "members", "welfare", "congress", "competitions", "assessment")
+PACKAGES = (
+    "unionportal",
+    "members",
+    "welfare",
+    "congress",
+    "competitions",
+    "rights",
+    "assessment",
+)
 
 # The floors, lowest first (docs/architecture.md "Floors"). A unit may import its own modules
 # and those of lower floors; units on one floor do not import each other.
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("unionportal.core",),
     ("members",),
-    ("welfare", "congress", "competitions"),
+    ("welfare", "congress", "competitions", "rights"),
     # 六有六好 reads the domain apps' figures for its computed items.
     ("assessment",),
     ("unionportal.reporting",),

@@ -339,8 +339,14 @@ def test_a_computed_item_is_scored_from_its_source_and_cannot_be_typed(city, cha
 
 
 def test_an_unknown_source_is_scored_by_hand():
-    f = sources.find("collective_contract", None, date(YEAR, 1, 1), date(YEAR, 2, 1))
+    f = sources.find("no_such_source", None, date(YEAR, 1, 1), date(YEAR, 2, 1))
     assert f.met is None
+
+
+def test_the_contract_register_answers_the_collective_contract_item(city):
+    # registered by unionportal.reporting's AppConfig (the floor above both apps)
+    f = sources.find("collective_contract", city.union_a, date(YEAR, 1, 1), date(YEAR, 2, 1))
+    assert f.met is False and "集体合同" in f.text
 
 
 def test_one_assessment_per_union_per_round(city):

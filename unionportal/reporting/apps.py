@@ -8,6 +8,7 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reports and statistics")
 
     def ready(self) -> None:
-        from . import todo_reports
+        from . import checklist, todo_reports
 
         todo_reports.register()
+        checklist.register()
