@@ -14,9 +14,6 @@ ENTERED = {
     "employees": 300,
     "women_employees": 120,
     "migrant_employees": 90,
-    "contracts": 1,
-    "contract_workers": 280,
-    "disputes_mediated": 2,
 }
 
 

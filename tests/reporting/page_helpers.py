@@ -13,9 +13,6 @@ ENTERED = {
     "employees": 120,
     "women_employees": 50,
     "migrant_employees": 30,
-    "contracts": 1,
-    "contract_workers": 110,
-    "disputes_mediated": 2,
 }
 
 

@@ -114,11 +114,11 @@ def test_money_is_shown_with_yuan_and_two_decimals(as_user, chair_a, report_a):
 
 def test_parts_never_exceed_wholes_and_negative_counts_are_refused(as_user, chair_a, report_a):
     client = as_user(chair_a)
-    entered = {**ENTERED, "women_employees": 500, "contracts": -1}
+    entered = {**ENTERED, "women_employees": 500, "migrant_employees": -1}
     page = client.post(_url("report_detail", report_a.pk), form_data(report_a, entered))
     assert page.status_code == 200
     errors = page.context["form"].errors
-    assert "women_employees" in errors and "contracts" in errors
+    assert "women_employees" in errors and "migrant_employees" in errors
     report_a.refresh_from_db()
     assert report_a.version == 0
 
@@ -144,7 +144,7 @@ def test_a_stale_page_is_told_to_reload(as_user, chair_a, officer_a, report_a):
 
 def test_submit_needs_every_entered_figure(as_user, chair_a, report_a):
     client = as_user(chair_a)
-    partial = {k: v for k, v in ENTERED.items() if k != "disputes_mediated"}
+    partial = {k: v for k, v in ENTERED.items() if k != "migrant_employees"}
     response = client.post(_url("report_submit", report_a.pk), form_data(report_a, partial))
     assert response.status_code == 302
     report_a.refresh_from_db()
@@ -152,7 +152,7 @@ def test_submit_needs_every_entered_figure(as_user, chair_a, report_a):
     assert report_a.values["employees"] == 120  # what was typed is kept as a draft
     page = client.get(_url("report_detail", report_a.pk))
     with override(settings.LANGUAGE_CODE):
-        label = str(BY_CODE["disputes_mediated"].label)
+        label = str(BY_CODE["migrant_employees"].label)
     assert any(label in str(m) for m in page.context["messages"])
 
 

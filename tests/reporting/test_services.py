@@ -141,7 +141,7 @@ def test_return_and_resubmit_are_recorded(report_a, chair_a, staff_user, officer
     # the chair and the officer are told
     kinds = set(Notification.objects.values_list("recipient__username", "kind"))
     assert kinds == {("chair_a", "returned"), ("officer_a", "returned")}
-    fill(report_a, chair_a, values={"disputes_mediated": 5})
+    fill(report_a, chair_a, values={"migrant_employees": 5})
     services.report_submit(actor=chair_a, report=report_a)
     services.report_review(actor=staff_user, report=report_a, accept=True)
     steps = list(report_a.events.values_list("to_status", "actor__username", "comment"))

@@ -216,6 +216,34 @@ def hand_aggregates(start: date, end: date) -> list[tuple[str, str, list]]:
             WHERE kind = 'request' AND accepted_on <= %(end)s AND conclude_by < %(end)s
               AND (first_closed_on IS NULL OR first_closed_on > %(end)s)
             GROUP BY received_by_id""",
+        # Collective contracts and mediation (rights/contract_stats.py): employers covered by a
+        # contract in force at the end (each once; its workers the most any one covers).
+        "contract coverage": """
+            SELECT e.organisation_id, COUNT(DISTINCT e.organisation_id) AS contract_employers,
+                   COUNT(DISTINCT e.organisation_id) FILTER (WHERE c.kind = 'comprehensive')
+                       AS contract_employers_comprehensive,
+                   COUNT(DISTINCT e.organisation_id) FILTER (WHERE c.kind = 'wage')
+                       AS contract_employers_wage,
+                   COUNT(DISTINCT e.organisation_id) FILTER (WHERE c.kind = 'women')
+                       AS contract_employers_women,
+                   COUNT(DISTINCT e.organisation_id) FILTER (WHERE c.kind = 'safety')
+                       AS contract_employers_safety,
+                   COALESCE(MAX(e.workers), 0) AS contract_workers
+            FROM rights_contractemployer e
+            JOIN rights_collectivecontract c ON c.id = e.contract_id
+            WHERE c.in_force_on <= %(end)s AND c.starts_on <= %(end)s AND c.ends_on >= %(end)s
+            GROUP BY e.organisation_id""",
+        "contracts signed": """
+            SELECT organisation_id, COUNT(*) AS contracts_signed FROM rights_collectivecontract
+            WHERE signed_on BETWEEN %(start)s AND %(end)s GROUP BY organisation_id""",
+        "mediation": """
+            SELECT organisation_id, COUNT(*) AS mediation_received,
+                   COUNT(*) FILTER (WHERE status = 'settled' AND closed_on <= %(end)s
+                                    AND closed_on <= settle_by) AS mediation_settled_in_time,
+                   COUNT(*) FILTER (WHERE status = 'referred' AND closed_on <= %(end)s)
+                       AS mediation_referred
+            FROM rights_mediationcase WHERE applied_on BETWEEN %(start)s AND %(end)s
+            GROUP BY organisation_id""",
         "employers without a union": """
             SELECT DISTINCT ON (r.organisation_id) r.organisation_id,
                    r.employers_without_union, 1 AS territories_reporting

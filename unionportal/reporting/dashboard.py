@@ -133,6 +133,10 @@ KPI_FORMULAS = {
     "motion_satisfaction_rate": gettext_lazy(
         "Verdicts satisfied or basically satisfied ÷ verdicts given (year to date) × 100%"
     ),
+    "contract_coverage_rate": gettext_lazy(
+        "Grassroots unions covered by a collective contract in force at the month's end "
+        "(their own, or a regional or industry contract listing them) ÷ grassroots unions × 100%"
+    ),
     "case_closure_rate": gettext_lazy(
         "Requests closed ÷ requests accepted since 1 January, by the month's end × 100% "
         "(consultations apart; a case reopened for review stays closed when it first was)"
@@ -262,6 +266,7 @@ COUNTS = (
     ("warmth_households", lambda: _("Households visited by 送温暖 this month")),
     ("studios", lambda: _("Innovation studios")),
     ("exemplary_studios", lambda: _("of which exemplary (示范)")),
+    ("contract_workers", lambda: _("Workers covered by collective contracts")),
     ("petition_visits", lambda: _("Petition visits this year (cases)")),
     ("petition_people", lambda: _("People on petition visits this year")),
     ("petition_letters", lambda: _("Petition letters this year")),

@@ -38,9 +38,6 @@ def _entered(report: QuarterlyReport, computed: dict, rng: random.Random) -> dic
         "employees": employees,
         "women_employees": employees * rng.randint(30, 50) // 100,
         "migrant_employees": min(org.migrant_employees or 0, employees),
-        "contracts": rng.randint(1, 3),
-        "contract_workers": employees * rng.randint(80, 100) // 100,
-        "disputes_mediated": rng.randint(0, 3),
     }
 
 

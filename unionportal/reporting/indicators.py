@@ -193,6 +193,50 @@ CASEWORK_INDICATORS: tuple = (
     ),
 )
 
+# Collective contracts and mediation (rights.contract_stats): employers and workers covered by
+# a contract in force at the quarter's end (each employer once however many contracts cover
+# it), by kind; contracts signed; labour disputes taken to the union's mediation committee.
+CONTRACT_INDICATORS: tuple = (
+    Indicator(
+        "contract_employers",
+        _("Employers covered by a collective contract in force"),
+        C,
+        S_WORKFORCE,
+    ),
+    *(
+        Indicator(f"contract_employers_{kind}", label, C, S_WORKFORCE, part_of="contract_employers")
+        for kind, label in (
+            ("comprehensive", _("of which by a comprehensive contract")),
+            ("wage", _("of which by a wage contract")),
+            ("women", _("of which by a women workers' rights contract")),
+            ("safety", _("of which by a labour safety and health contract")),
+        )
+    ),
+    Indicator(
+        "contract_workers",
+        _("Workers covered by collective contracts"),
+        C,
+        S_WORKFORCE,
+        part_of="employees",
+    ),
+    Indicator("contracts_signed", _("Collective contracts signed this quarter"), C, S_WORKFORCE),
+    Indicator("mediation_received", _("Labour disputes taken to mediation"), C, S_PETITIONS),
+    Indicator(
+        "mediation_settled_in_time",
+        _("of which settled within 15 days"),
+        C,
+        S_PETITIONS,
+        part_of="mediation_received",
+    ),
+    Indicator(
+        "mediation_referred",
+        _("of which referred to arbitration"),
+        C,
+        S_PETITIONS,
+        part_of="mediation_received",
+    ),
+)
+
 INDICATORS: tuple[Indicator, ...] = (
     # Computed from the records (members/, welfare/, congress/, competitions/)
     Indicator("members", _("Members at the end of the quarter"), C, S_MEMBERS),
@@ -242,15 +286,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "migrant_employees", _("of whom migrant workers"), E, S_WORKFORCE, part_of="employees"
     ),
-    Indicator("contracts", _("Collective contracts in force"), E, S_WORKFORCE),
-    Indicator(
-        "contract_workers",
-        _("Workers covered by collective contracts"),
-        E,
-        S_WORKFORCE,
-        part_of="employees",
-    ),
-    Indicator("disputes_mediated", _("Labour disputes mediated"), E, S_PETITIONS),
+    *CONTRACT_INDICATORS,
     *CASEWORK_INDICATORS,
     Indicator(
         "employers_without_union",
@@ -345,6 +381,14 @@ KPIS: tuple[Kpi, ...] = (
         _("Proposers' satisfaction"),
         "motions_satisfied",
         "motions_feedback",
+    ),
+    # Employers (grassroots unions) covered by a collective contract in force, of all
+    # grassroots unions (domain.md K: 集体合同覆盖率).
+    Kpi(
+        "contract_coverage_rate",
+        _("Collective contract coverage"),
+        "contract_employers",
+        "unions",
     ),
     # Casework, year to date (domain.md K): requests closed of those accepted, and the
     # petitioners reached by a follow-up who were satisfied.

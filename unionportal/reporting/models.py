@@ -355,6 +355,18 @@ class StatSnapshot(models.Model):
     petitions_followed_up = models.PositiveIntegerField(default=0)
     petitions_satisfied = models.PositiveIntegerField(default=0)
     petitions_overdue = models.PositiveIntegerField(default=0)
+    # Collective contracts (rights.contract_stats): coverage as of the month's end (a stock),
+    # contracts signed and disputes taken to mediation in the month.
+    contract_employers = models.PositiveIntegerField(default=0)
+    contract_employers_comprehensive = models.PositiveIntegerField(default=0)
+    contract_employers_wage = models.PositiveIntegerField(default=0)
+    contract_employers_women = models.PositiveIntegerField(default=0)
+    contract_employers_safety = models.PositiveIntegerField(default=0)
+    contract_workers = models.PositiveIntegerField(default=0)
+    contracts_signed = models.PositiveIntegerField(default=0)
+    mediation_received = models.PositiveIntegerField(default=0)
+    mediation_settled_in_time = models.PositiveIntegerField(default=0)
+    mediation_referred = models.PositiveIntegerField(default=0)
     # 六有六好 (assessment.stats.standards): grassroots unions with a confirmed result of
     # record at the month's end, and those of them meeting the standard (stocks).
     standard_assessed = models.PositiveIntegerField(default=0)

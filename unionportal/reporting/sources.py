@@ -19,6 +19,7 @@ from competitions import stats as competition_stats
 from congress import stats as congress_stats
 from members import stats as member_stats
 from members.models import FederationLevel, Organisation, OrgKind
+from rights import contract_stats
 from rights import stats as rights_stats
 from welfare import stats as welfare_stats
 
@@ -90,6 +91,10 @@ def sources(
         rights_stats.follow_ups(motions_from, end, within),
         # Overdue requests are a stock: as of `end`.
         rights_stats.overdue(start, end, within),
+        # Contract coverage is a stock (as of `end`); signing and mediation are flows.
+        contract_stats.coverage(start, end, within),
+        contract_stats.signed(start, end, within),
+        contract_stats.mediation(start, end, within),
         # The 六有六好 result of record at `end` (a stock).
         assessment_stats.standards(start, end, within),
     ]

@@ -43,6 +43,10 @@ KPI_PARTS = {
         gettext_lazy("Satisfied or basically satisfied"),
         gettext_lazy("Verdicts given"),
     ),
+    "contract_coverage_rate": (
+        gettext_lazy("Unions covered by a collective contract in force"),
+        gettext_lazy("Grassroots unions"),
+    ),
     "case_closure_rate": (
         gettext_lazy("Requests closed (year to date)"),
         gettext_lazy("Requests accepted (year to date)"),
