@@ -60,6 +60,7 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
         "welfare",
         "congress",
         "competitions",
+        "rights",
         "templates",
     ):
         src = ROOT / name
