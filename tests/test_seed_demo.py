@@ -16,7 +16,7 @@ def counts():
         m._meta.label: m.objects.count()
         for m in apps.get_models()
         if m._meta.app_label
-        in {"members", "welfare", "congress", "competitions", "reporting", "unionportal"}
+        in {"members", "welfare", "congress", "competitions", "rights", "reporting", "unionportal"}
         and m._meta.label != "unionportal.JobRun"
     }
 

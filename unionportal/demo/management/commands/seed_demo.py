@@ -6,6 +6,7 @@ from competitions import demo as competitions_demo
 from congress import demo as congress_demo
 from members import demo, demo_people
 from members.mfa import devices
+from rights import demo as rights_demo
 from unionportal.reporting import demo as reporting_demo
 from welfare import demo as welfare_demo
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             ("welfare", welfare_demo.seed),
             ("congress", congress_demo.seed),
             ("competitions", competitions_demo.seed),
+            ("rights", rights_demo.seed),
             # Last: the reports and statistics read every app's records.
             ("reporting", reporting_demo.seed),
         ):
