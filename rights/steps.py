@@ -10,7 +10,7 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from members import access
 from members.models import Organisation
@@ -21,12 +21,12 @@ from .models import Case, CaseKind, CaseStatus
 S = CaseStatus
 
 CASE_STEPS = (
-    gettext_lazy("Registration"),
-    gettext_lazy("Acceptance"),
-    gettext_lazy("Dispatch and handling"),
-    gettext_lazy("Answer"),
-    gettext_lazy("Closure"),
-    gettext_lazy("Follow-up"),
+    pgettext_lazy("case step", "Registration"),
+    pgettext_lazy("case step", "Acceptance"),
+    pgettext_lazy("case step", "Dispatch and handling"),
+    pgettext_lazy("case step", "Answer"),
+    pgettext_lazy("case step", "Closure"),
+    pgettext_lazy("case step", "Follow-up"),
 )
 
 
