@@ -7,6 +7,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.lookup import member_q
 from members.models import Member, Organisation
@@ -20,7 +21,9 @@ class CaseForm(_Helper, forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     hotline = forms.BooleanField(label=_("Through the 12351 hotline"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices, initial=CaseKind.REQUEST)
-    received_on = forms.DateField(label=_("Received on"), widget=DATE, initial=timezone.localdate)
+    received_on = forms.DateField(
+        label=pgettext_lazy("case", "Received on"), widget=DATE, initial=timezone.localdate
+    )
     received_by = forms.ModelChoiceField(
         label=_("Received by"), queryset=Organisation.objects.none(), empty_label=None
     )
@@ -177,7 +180,7 @@ class AnswerForm(_Form):
 
 class CloseForm(_Form):
     on = _on()
-    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea)
+    outcome = forms.CharField(label=pgettext_lazy("case", "Outcome"), widget=forms.Textarea)
 
 
 class FollowUpForm(_Form):

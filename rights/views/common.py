@@ -96,7 +96,7 @@ def choices(user) -> dict:
 def headers() -> list[str]:
     return [
         _("Case number"),
-        _("Received on"),
+        pgettext("case", "Received on"),
         _("Channel"),
         _("Received by"),
         _("People"),

@@ -14,7 +14,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from members import access
@@ -81,7 +81,7 @@ ACTIONS: dict[str, Action] = {
         f.AcceptForm,
         lambda u, c, d: services.case_accept(actor=u, case=c, **d),
         gettext_lazy("The case has been accepted."),
-        gettext_lazy("Accept"),
+        pgettext_lazy("case", "Accept"),
     ),
     "reject": Action(
         f.RejectForm,
