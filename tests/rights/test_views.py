@@ -162,9 +162,7 @@ def test_registering_a_case_with_an_attachment(city, county_user, as_user):
     assert CaseAttachment.objects.get(case=case).title == "来信扫描件"
 
 
-def test_a_member_is_found_by_phone_and_the_number_stays_out_of_the_page(
-    city, county_user, as_user
-):
+def test_a_member_is_found_by_phone(city, county_user, as_user):
     member = MemberFactory(organisation=city.union_a, phone="13900001111")
     data = form_data(city, member="13900001111", petitioner_name="")
     response = as_user(county_user).post(reverse("rights:case_create"), data)
@@ -357,3 +355,19 @@ def test_the_attachment_is_served_only_inside_the_scope(
     url = reverse("rights:attachment", args=[item.pk])
     assert as_user(county_user).get(url).status_code == 200
     assert as_user(chair_b).get(url).status_code == 404
+
+
+def test_the_confirm_step_keeps_the_member_without_writing_the_number_back(
+    city, county_user, as_user
+):
+    member = MemberFactory(organisation=city.union_a, phone="13900002222")
+    register(county_user, city.county_a, on=today(), member=member, petitioner_name="")
+    client = as_user(county_user)
+    data = form_data(city, member="13900002222", petitioner_name="", petitioner_contact="")
+    response = client.post(reverse("rights:case_create"), data)
+    page = response.content.decode()
+    assert 'data-testid="duplicates"' in page and "13900002222" not in page
+    assert f'name="member_pk" value="{member.pk}"' in page
+    confirm = form_data(city, member="", member_pk=member.pk, petitioner_name="", confirm="1")
+    assert client.post(reverse("rights:case_create"), confirm).status_code == 302
+    assert Case.objects.filter(member=member).count() == 2
