@@ -41,6 +41,19 @@ def _allowed(capability: str) -> set[str]:
     return access.CAPABILITIES[capability]
 
 
+def _mine(user, status: str) -> Q:
+    """The cases at the user's own unions, as the to-do panel counts them (rights/todo.py):
+    to decide or to close where the user manages the receiver, to handle where the user
+    handles the handler's cases, otherwise either."""
+    received = Q(received_by_id__in=own_unions(user, "case.manage"))
+    handled = Q(handler_id__in=own_unions(user, "case.handle"))
+    if status == "handling":
+        return handled
+    if status in (CaseStatus.RECEIVED, CaseStatus.ANSWERED):
+        return received
+    return received | handled
+
+
 def filtered(request, capability: str = "view") -> tuple[QuerySet[Case], dict]:
     """The scoped cases with the list's filters applied, and the filters as the page shows
     them (unknown values are ignored, never an error)."""
@@ -75,8 +88,7 @@ def filtered(request, capability: str = "view") -> tuple[QuerySet[Case], dict]:
         qs = qs.filter(overdue_q(timezone.localdate()))
     if get.get("mine") == "1":
         chosen["mine"] = True
-        mine = own_unions(request.user)
-        qs = qs.filter(Q(received_by_id__in=mine) | Q(handler_id__in=mine))
+        qs = qs.filter(_mine(request.user, status))
     return qs.order_by("-received_on", "-pk"), chosen
 
 

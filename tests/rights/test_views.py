@@ -371,3 +371,16 @@ def test_the_confirm_step_keeps_the_member_without_writing_the_number_back(
     confirm = form_data(city, member="", member_pk=member.pk, petitioner_name="", confirm="1")
     assert client.post(reverse("rights:case_create"), confirm).status_code == 302
     assert Case.objects.filter(member=member).count() == 2
+
+
+@pytest.mark.parametrize("persona", ["county_user", "chair_a", "officer_a"])
+def test_the_to_do_counts_match_the_lists_they_link_to(
+    request, city, county_user, chair_a, as_user, persona, dispatched, county_only
+):
+    from rights.todo import cases_to_act
+
+    user = request.getfixturevalue(persona)
+    client = as_user(user)
+    for item in cases_to_act(user):
+        page = client.get(item.url)
+        assert page.context["page"].paginator.count == item.count, item.label
