@@ -276,6 +276,30 @@ def _union_b_mediation(city, chair_b) -> int:
     ).pk
 
 
+def _union_b_case(city, chair_b) -> int:
+    """A case union B received, accepted and dispatched to its branch."""
+    from rights import services as rights_services
+    from tests.rights.helpers import register
+
+    day = date(2026, 3, 2)
+    case = register(chair_b, city.union_b, on=day, today=day)
+    case = rights_services.case_accept(actor=chair_b, case=case, on=day, today=day)
+    return rights_services.case_dispatch(
+        actor=chair_b, case=case, to=city.branch_b, due_on=day, on=day, today=day
+    ).pk
+
+
+def _union_b_case_attachment(city, chair_b) -> int:
+    from rights.models import CaseAttachment
+
+    return CaseAttachment.objects.create(
+        case_id=_union_b_case(city, chair_b),
+        title="x",
+        file="rights/attachments/none.pdf",
+        content_type="application/pdf",
+    ).pk
+
+
 UNION_B_OBJECTS = {
     "members:organisation_detail": lambda city, chair_b: city.union_b.pk,
     "statistics_org": lambda city, chair_b: city.union_b.pk,
@@ -421,6 +445,26 @@ UNION_B_OBJECTS = {
         )
     },
     "assessment:evidence_file": _union_b_evidence,
+    # rights casework: union B's dispatched case, every action on it, its file and slip
+    **{
+        f"rights:{name}": _union_b_case
+        for name in (
+            "case_detail",
+            "case_slip",
+            "case_attach",
+            "case_accept",
+            "case_reject",
+            "case_consult",
+            "case_dispatch",
+            "case_note",
+            "case_extend",
+            "case_answer",
+            "case_close",
+            "case_follow_up",
+            "case_review",
+        )
+    },  # fmt: skip
+    "rights:attachment": _union_b_case_attachment,
 }
 
 
@@ -509,6 +553,7 @@ def snapshot(city, chair_b):
         list(ServiceCard.objects.values().order_by("pk")),
         reporting_rows(),
         assessment_rows(),
+        rights_rows(),
     )
 
 
@@ -518,6 +563,14 @@ def assessment_rows():
     return [
         list(model.objects.values().order_by("pk"))
         for model in (Round, Assessment, ItemScore, AssessmentEvent, Evidence)
+    ]
+
+
+def rights_rows():
+    from rights.models import Case, CaseAttachment, CaseStep
+
+    return [
+        list(model.objects.values().order_by("pk")) for model in (Case, CaseStep, CaseAttachment)
     ]
 
 

@@ -21,6 +21,7 @@ def counts():
             "welfare",
             "congress",
             "competitions",
+            "rights",
             "assessment",
             "reporting",
             "unionportal",

@@ -262,7 +262,7 @@ class Case(models.Model):
 
 
 STEP_LABELS = {
-    "receive": _("Registered"),
+    "receive": pgettext_lazy("case", "Registered"),
     "accept": pgettext_lazy("case", "Accepted"),
     "reject": _("Not accepted"),
     "dispatch": _("Dispatched"),

@@ -65,7 +65,7 @@ def test_the_deadline_extends_once_by_at_most_30_days_with_a_reason(city, county
         actor=county_user, case=case, days=30, reason="需鉴定", on=D, today=D
     )
     assert case.conclude_by == D + timedelta(days=90)
-    with pytest.raises(ValidationError, match="只能延期一次"):
+    with pytest.raises(ValidationError, match="只能延长一次"):
         services.case_extend(actor=county_user, case=case, days=1, reason="再延", on=D, today=D)
     assert not overdue(case, D + timedelta(days=90))
     assert overdue(case, D + timedelta(days=91))

@@ -8,6 +8,7 @@ from congress import demo as congress_demo
 from members import demo, demo_people
 from members.mfa import devices
 from rights import contract_demo
+from rights import demo as rights_demo
 from unionportal.reporting import demo as reporting_demo
 from welfare import demo as welfare_demo
 
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             ("welfare", welfare_demo.seed),
             ("congress", congress_demo.seed),
             ("competitions", competitions_demo.seed),
+            ("rights", rights_demo.seed),
             ("contracts", contract_demo.seed),
             ("assessment", assessment_demo.seed),
             # Last: the reports and statistics read every app's records.
