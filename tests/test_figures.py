@@ -118,3 +118,10 @@ def test_criteria_weights_are_whole_percentages(city, staff_user, as_user):
     )
     page = as_user(staff_user).get(competition.get_absolute_url()).content.decode()
     assert "实操 · 60% · " in page and "理论 · 40% · " in page and ".00%" not in page
+
+
+@pytest.mark.django_db
+def test_congress_thresholds_are_whole_percentages(staff_user, as_user):
+    page = as_user(staff_user).get(reverse("congress:rule_list")).content.decode()
+    assert '<td class="text-end">50%</td>' in page and '<td class="text-end">20%</td>' in page
+    assert ".00" not in page
