@@ -9,7 +9,7 @@ class CompetitionsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models, timeline
+        from . import models, story, timeline
 
         for model in (
             models.Competition,
@@ -23,3 +23,4 @@ class CompetitionsConfig(AppConfig):
         ):
             auditlog.register(model)
         timeline.register()
+        story.register()

@@ -18,6 +18,12 @@ from members import access
 from members.models import Member, Organisation
 from unionportal.core.audit import audit_event
 
+from .judging import (  # noqa: F401 (the app's service API)
+    SheetErrors,
+    judge_sheet,
+    score_entry,
+    score_sheet,
+)
 from .models import (
     NEXT_STATUS,
     Competition,
@@ -264,71 +270,6 @@ def entry_register(
 
 def judge_for(user, competition: Competition) -> Judge | None:
     return Judge.objects.filter(competition=competition, user=user).first()
-
-
-def judge_sheet(*, judge: Judge) -> list[dict]:
-    """The entries assigned to a judge with the judge's scores: the one cross-scope read of
-    this app (architecture.md), audited. Names only, no identifiers."""
-    competition = judge.competition
-    roles = role_paths(judge.user_id)
-    criteria = list(competition.criteria.all())
-    scores = defaultdict(dict)
-    for s in Score.objects.filter(judge=judge, entry__competition=competition):
-        scores[s.entry_id][s.criterion_id] = s.value
-    rows = []
-    entries = competition.entries.select_related("member", "organisation").order_by("pk")
-    assigned = set(judge.entries.values_list("pk", flat=True))
-    if assigned:
-        entries = entries.filter(pk__in=assigned)
-    entries = list(entries)
-    units = conflict_units(e.organisation for e in entries)
-    for entry in entries:
-        mine = scores.get(entry.pk, {})
-        rows.append(
-            {
-                "entry": entry,
-                "recused": recused(roles, units[entry.organisation_id]),
-                "cells": [(c, mine.get(c.pk)) for c in criteria],
-                "done": len(mine) == len(criteria),
-            }
-        )
-    audit_event(competition, "competition.judge_sheet", actor=judge.user)
-    return rows
-
-
-@transaction.atomic
-def score_entry(*, actor, judge: Judge, entry: Entry, values: dict[int, Decimal]) -> None:
-    """Record one judge's scores for one entry, one value per criterion, each within the
-    criterion's range."""
-    competition = Competition.objects.select_for_update().get(pk=judge.competition_id)
-    if entry.competition_id != competition.pk:
-        raise ValidationError(_("This entry is not in the competition."))
-    if competition.status != CompetitionStatus.JUDGING:
-        raise ValidationError(_("Scores can only be given while the competition is judging."))
-    if judge.entries.exists() and not judge.entries.filter(pk=entry.pk).exists():
-        raise ValidationError(_("This entry is not assigned to you."))
-    unit = conflict_units([entry.organisation])[entry.organisation_id]
-    if recused(role_paths(judge.user_id), unit):
-        raise ValidationError(_("You hold a role in this entry's union and must stand aside."))
-    errors = {}
-    criteria = list(competition.criteria.all())
-    for c in criteria:
-        value = values.get(c.pk)
-        if value is None:
-            errors[f"c{c.pk}"] = _("Give a score for %(name)s.") % {"name": c.name}
-        elif not c.min_score <= value <= c.max_score:
-            errors[f"c{c.pk}"] = _("%(name)s is scored from %(min)s to %(max)s.") % {
-                "name": c.name,
-                "min": c.min_score,
-                "max": c.max_score,
-            }
-    if errors:
-        raise ValidationError(errors)
-    for c in criteria:
-        Score.objects.update_or_create(
-            entry=entry, judge=judge, criterion=c, defaults={"value": values[c.pk]}
-        )
-    audit_event(entry, "competition.score", actor=actor, judge=judge.user.username)
 
 
 def standings(competition: Competition) -> dict:

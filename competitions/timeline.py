@@ -13,7 +13,7 @@ def entry_events(member) -> list[TimelineEvent]:
 
     entries = (
         Entry.objects.filter(Q(member=member) | Q(team_members=member))
-        .select_related("competition")
+        .select_related("competition", "organisation")
         .distinct()
     )
     events = []
@@ -31,6 +31,7 @@ def entry_events(member) -> list[TimelineEvent]:
                 title=title,
                 detail=detail,
                 url=url_or_blank("competitions:competition_detail", e.competition_id),
+                org_path=e.organisation.path,
             )
         )
     return events
@@ -45,8 +46,9 @@ def honour_events(member) -> list[TimelineEvent]:
             kind="honour",
             title=_("Honour: %(kind)s %(year)s") % {"kind": h.kind.name, "year": h.year},
             detail=h.awarding_body,
+            org_path=h.organisation.path,
         )
-        for h in Honour.objects.filter(member=member).select_related("kind")
+        for h in Honour.objects.filter(member=member).select_related("kind", "organisation")
     ]
 
 
@@ -61,8 +63,9 @@ def studio_events(member) -> list[TimelineEvent]:
             detail=f"{s.get_level_display()} · {_('Exemplary')}"
             if s.is_exemplary
             else s.get_level_display(),
+            org_path=s.organisation.path,
         )
-        for s in InnovationStudio.objects.filter(leader=member)
+        for s in InnovationStudio.objects.filter(leader=member).select_related("organisation")
     ]
 
 

@@ -9,7 +9,7 @@ class CongressConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import timeline, todo
+        from . import story, timeline, todo
         from .models import CongressRule, CongressSession, Motion, ReviewedItem, Suggestion
 
         for model in (CongressRule, CongressSession, ReviewedItem, Suggestion):
@@ -17,3 +17,4 @@ class CongressConfig(AppConfig):
         auditlog.register(Motion, exclude_fields=["version"])
         todo.register()
         timeline.register()
+        story.register()

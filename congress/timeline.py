@@ -17,13 +17,16 @@ def delegate_events(member) -> list[TimelineEvent]:
             kind="congress",
             title=_("Chosen as congress delegate of %(org)s, term %(term)s")
             % {"org": d.organisation.name, "term": d.term},
+            org_path=d.organisation.path,
         )
         for d in delegacies
     ]
 
 
 def motion_events(member) -> list[TimelineEvent]:
-    motions = Motion.objects.filter(proposer__member=member).select_related("session")
+    motions = Motion.objects.filter(proposer__member=member).select_related(
+        "session", "organisation"
+    )
     return [
         TimelineEvent(
             date=m.submitted_on,
@@ -31,6 +34,7 @@ def motion_events(member) -> list[TimelineEvent]:
             title=_("Motion proposed: %(title)s") % {"title": m.title},
             detail=m.get_status_display(),
             url=url_or_blank("congress:motion_detail", m.pk),
+            org_path=m.organisation.path,
         )
         for m in motions
     ]

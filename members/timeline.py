@@ -42,6 +42,9 @@ class TimelineEvent:
     detail: str = ""
     actor: str = ""
     url: str = ""
+    # The path of the union holding the record: the page shows the event only to a viewer whose
+    # scope holds that union (issue 20 item 8). "" for the member's own events (status, dues).
+    org_path: str = ""
 
     @property
     def day(self) -> date:
@@ -66,10 +69,18 @@ def register(provider: Provider) -> Provider:
     return provider
 
 
-def member_timeline(member: Member) -> list[TimelineEvent]:
+def member_timeline(member: Member, user=None) -> list[TimelineEvent]:
+    """Every provider's events, newest first; with `user`, only the events of records held
+    by a union in the user's scope (a member who moved unions keeps their old union's relief
+    and files out of their new union's sight)."""
     events: list[TimelineEvent] = []
     for provider in PROVIDERS:
         events.extend(provider(member))
+    if user is not None:
+        from .access import scope_paths
+
+        paths = tuple(scope_paths(user))
+        events = [e for e in events if not e.org_path or e.org_path.startswith(paths)]
     # sorted() is stable: events of one day keep the order their provider gave them.
     return sorted(events, key=TimelineEvent.sort_key, reverse=True)
 
@@ -154,7 +165,7 @@ def transfer_events(member: Member) -> list[TimelineEvent]:
 
 @register
 def card_events(member: Member) -> list[TimelineEvent]:
-    cards = ServiceCard.objects.filter(member=member).select_related("replaces")
+    cards = ServiceCard.objects.filter(member=member).select_related("replaces", "organisation")
     ended = {CardStatus.LOST, CardStatus.REPLACED, CardStatus.CANCELLED}
     events = []
     for card in cards:
@@ -170,6 +181,7 @@ def card_events(member: Member) -> list[TimelineEvent]:
                 kind="card",
                 title=_("Service card %(number)s issued") % {"number": card.number},
                 detail=" ".join(detail),
+                org_path=card.organisation.path,
             )
         )
         if card.activated_on:
@@ -178,6 +190,7 @@ def card_events(member: Member) -> list[TimelineEvent]:
                     date=card.activated_on,
                     kind="card",
                     title=_("Service card %(number)s activated") % {"number": card.number},
+                    org_path=card.organisation.path,
                 )
             )
     return events

@@ -11,7 +11,7 @@ class WelfareConfig(AppConfig):
 
         from members.crypto import EncryptedMixin
 
-        from . import timeline, todo
+        from . import story, timeline, todo
         from .models import Campaign, CondolenceVisit, HardshipFile, ReliefApplication
 
         # The encrypted health and hardship text (security.md F4) is logged as changed, never
@@ -25,4 +25,5 @@ class WelfareConfig(AppConfig):
             else:
                 auditlog.register(model)
         timeline.register_all()
+        story.register()
         todo.register()

@@ -13,7 +13,8 @@ from .models import CondolenceVisit, HardshipFile, ReliefApplication
 
 def relief_events(member) -> list[TimelineEvent]:
     events = []
-    for app in ReliefApplication.objects.filter(member=member).exclude(status="draft"):
+    apps = ReliefApplication.objects.filter(member=member).exclude(status="draft")
+    for app in apps.select_related("organisation"):
         amount = app.amount_approved or app.amount_requested
         events.append(
             TimelineEvent(
@@ -26,6 +27,7 @@ def relief_events(member) -> list[TimelineEvent]:
                     "status": app.get_status_display(),
                 },
                 url=app.get_absolute_url(),
+                org_path=app.organisation.path,
             )
         )
     return events
@@ -33,7 +35,7 @@ def relief_events(member) -> list[TimelineEvent]:
 
 def file_events(member) -> list[TimelineEvent]:
     events = []
-    for f in HardshipFile.objects.filter(member=member):
+    for f in HardshipFile.objects.filter(member=member).select_related("organisation"):
         events.append(
             TimelineEvent(
                 date=f.created_at,
@@ -46,6 +48,7 @@ def file_events(member) -> list[TimelineEvent]:
                 },
                 detail=f.close_reason,
                 url=f.get_absolute_url(),
+                org_path=f.organisation.path,
             )
         )
     return events
@@ -59,8 +62,9 @@ def visit_events(member) -> list[TimelineEvent]:
             title=_("Condolence visit: %(occasion)s, ¥%(amount)s")
             % {"occasion": v.get_occasion_display(), "amount": intcomma(v.amount)},
             detail=v.visitors,
+            org_path=v.organisation.path,
         )
-        for v in CondolenceVisit.objects.filter(member=member)
+        for v in CondolenceVisit.objects.filter(member=member).select_related("organisation")
     ]
 
 

@@ -126,6 +126,7 @@ def criterion_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.criterion_add(actor=request.user, competition=competition, **form.cleaned_data)
     except ValidationError as exc:
         return _redirect_with_errors(request, competition, exc)
+    messages.success(request, _("The criterion has been added."))
     return redirect(competition)
 
 
@@ -141,6 +142,7 @@ def criterion_remove(request: HttpRequest, pk: int) -> HttpResponse:
         services.criterion_remove(actor=request.user, criterion=criterion)
     except ValidationError as exc:
         return _redirect_with_errors(request, competition, exc)
+    messages.success(request, _("The criterion has been removed."))
     return redirect(competition)
 
 
@@ -159,6 +161,7 @@ def judge_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         return _redirect_with_errors(request, competition, exc)
+    messages.success(request, _("The judge has been added."))
     return redirect(competition)
 
 
@@ -201,6 +204,7 @@ def competition_advance(request: HttpRequest, pk: int) -> HttpResponse:
         services.competition_advance(actor=request.user, competition=competition)
     except ValidationError as exc:
         return _redirect_with_errors(request, competition, exc)
+    messages.success(request, _("The competition has moved on to its next stage."))
     return redirect(competition)
 
 

@@ -101,6 +101,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
+            messages.success(request, _("The nomination round has been created."))
             return redirect(round_)
     return render(request, "competitions/round_form.html", {"form": form})
 
@@ -148,6 +149,8 @@ def rule_add(request: HttpRequest, pk: int) -> HttpResponse:
         svc.rule_add(actor=request.user, round_=round_, **form.cleaned_data)
     except ValidationError as exc:
         _messages(request, exc)
+    else:
+        messages.success(request, _("The rule has been added."))
     return redirect(round_)
 
 
@@ -163,6 +166,8 @@ def rule_remove(request: HttpRequest, pk: int) -> HttpResponse:
         svc.rule_remove(actor=request.user, rule=rule)
     except ValidationError as exc:
         _messages(request, exc)
+    else:
+        messages.success(request, _("The rule has been removed."))
     return redirect(round_)
 
 
@@ -178,6 +183,8 @@ def quota_set(request: HttpRequest, pk: int) -> HttpResponse:
         svc.quota_set(actor=request.user, round_=round_, **form.cleaned_data)
     except ValidationError as exc:
         _messages(request, exc)
+    else:
+        messages.success(request, _("The seats have been saved."))
     return redirect(round_)
 
 
@@ -193,6 +200,8 @@ def round_notice(request: HttpRequest, pk: int) -> HttpResponse:
         svc.round_start_notice(actor=request.user, round_=round_, **form.cleaned_data)
     except ValidationError as exc:
         _messages(request, exc)
+    else:
+        messages.success(request, _("The nominations are now on public notice."))
     return redirect(round_)
 
 
@@ -214,6 +223,8 @@ def round_decide(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         _messages(request, exc)
+    else:
+        messages.success(request, _("The outcome of the round has been recorded."))
     return redirect(round_)
 
 
@@ -231,6 +242,8 @@ def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
             svc.objection_record(actor=request.user, nomination=nomination, **form.cleaned_data)
         except ValidationError as exc:
             _messages(request, exc)
+        else:
+            messages.success(request, _("The objection has been recorded."))
     return redirect(nomination.round)
 
 
@@ -249,6 +262,8 @@ def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         svc.nomination_withdraw(actor=user, nomination=nomination)
     except ValidationError as exc:
         _messages(request, exc)
+    else:
+        messages.success(request, _("The nomination has been withdrawn."))
     return redirect(nomination.round)
 
 

@@ -21,6 +21,7 @@ from .. import access, services
 from ..filters import MemberFilter
 from ..forms import MemberForm, MemberLookupForm, MemberStatusForm
 from ..models import Member
+from ..story import member_story
 from ..timeline import member_timeline
 from .common import apply_service_errors, is_id
 
@@ -154,7 +155,8 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members/member_detail.html",
         {
             "member": member,
-            "timeline": member_timeline(member),
+            "timeline": member_timeline(member, user),
+            "story": member_story(user, member),
             "spells": member.spells.select_related("organisation").order_by("valid_from", "pk"),
             "can_edit": can_edit,
             "can_change_status": can_edit and bool(member.allowed_statuses()),

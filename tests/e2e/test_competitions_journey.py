@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from competitions.models import Honour, HonourKind
+from competitions.models import Honour, HonourKind, Score
 from tests.factories import MemberFactory, UserFactory
 
 from .test_scope_journey import log_in
@@ -81,13 +81,32 @@ def test_a_competition_from_creation_to_honours(
         switch_to(page, base, judge, password)
         page.goto(detail)
         page.get_by_test_id("score-link").click()
+        # The whole sheet is typed and saved with one button (issue 20 item 9).
+        rows = {}
         for member in members:
             entry_pk = member.competition_entries.get().pk
-            row = page.get_by_test_id(f"sheet-{entry_pk}")
-            inputs = row.locator("input[type=number]")
+            rows[member.name] = entry_pk
+            inputs = page.get_by_test_id(f"sheet-{entry_pk}").locator("input[type=number]")
             inputs.nth(0).fill(scores[member.name][0])
             inputs.nth(1).fill(scores[member.name][1])
-            row.get_by_test_id("save-score").click()
+        if judge == "judge1":
+            # A slip on one entry: its error shows beside it and nothing is saved.
+            slip = page.get_by_test_id(f"sheet-{rows['甲二']}").locator("input[type=number]")
+            slip.nth(1).fill("800")
+            page.get_by_test_id("save-sheet").click()
+            expect(page.get_by_test_id(f"sheet-{rows['甲二']}")).to_contain_text("的评分应在")
+            expect(page.get_by_test_id("done")).to_have_count(0)
+            assert not Score.objects.exists()
+            # What was typed is kept: only the slip is corrected.
+            expect(
+                page.get_by_test_id(f"sheet-{rows['甲一']}").locator("input").nth(0)
+            ).to_have_value("90")
+            page.get_by_test_id(f"sheet-{rows['甲二']}").locator("input[type=number]").nth(1).fill(
+                "80"
+            )
+        page.get_by_test_id("save-sheet").click()
+        expect(page.get_by_role("alert").filter(has_text="已保存 3 名参赛者的评分")).to_be_visible()
+        for entry_pk in rows.values():
             expect(page.get_by_test_id(f"sheet-{entry_pk}").get_by_test_id("done")).to_be_visible()
 
     # Staff publishes; the ranking reads 1, 2, 2.

@@ -3,6 +3,7 @@ under the CSP, no console errors), ranks its unions, and a row opens that union'
 
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -56,3 +57,33 @@ def test_the_county_reads_its_dashboard_and_opens_a_union(
     expect(page.get_by_test_id("rate-membership_rate")).to_have_text("40.0%")
     page.screenshot(path="/tmp/dash-stats.png", full_page=True)
     assert not errors, errors
+
+
+def test_the_money_cards_fit_their_figure_at_1366_px(
+    live_server, page: Page, city, county_user, password
+):
+    """Issue 20 item 5: the relief card was cut to "¥6,800." on a 1366 px office screen."""
+    from unionportal.reporting.models import StatSnapshot
+
+    MemberFactory(organisation=city.union_a, joined_on=date(2020, 3, 1))
+    stats_rollup(month=date(2026, 2, 1), today=date(2026, 2, 20))
+    StatSnapshot.objects.filter(month=date(2026, 2, 1)).update(
+        relief_amount=Decimal("1234567.89"), warmth_amount=Decimal("6800.00")
+    )
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, live_server.url, "county", password)
+    expect(page.get_by_test_id("figure-relief_amount")).to_have_text("¥1,234,567.89")
+    expect(page.get_by_test_id("figure-warmth_amount")).to_have_text("¥6,800.00")
+    figures = page.locator(".kpi-figure")
+    assert figures.count() > 10
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('.kpi-figure')]
+              .filter(e => {
+                  const range = document.createRange();
+                  range.selectNodeContents(e);  // a figure on two lines is cut as well
+                  return e.scrollWidth > e.clientWidth || range.getClientRects().length > 1;
+              })
+              .map(e => e.textContent)"""
+    )
+    assert cut == []
+    page.screenshot(path="/tmp/dash-1366.png", full_page=True)

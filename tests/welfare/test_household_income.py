@@ -64,7 +64,7 @@ def test_a_typed_income_of_21000_is_not_replaced_by_a_household_row(as_user, cha
     # The form says the two figures differ and asks which one; nothing is saved.
     assert asked.status_code == 200 and not member_a.hardship_files.exists()
     page = asked.content.decode()
-    assert "填写的家庭年收入（¥21000.00）与家庭成员收入合计（¥0.00）不一致" in page
+    assert "填写的家庭年收入（¥21,000.00）与家庭成员收入合计（¥0.00）不一致" in page
     assert (
         client.post(reverse("welfare:file_create"), {**data, "income_from": "typed"}).status_code
         == 302

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from members import access
 from members.dues import add_months, last_day_of_month
 from members.models import Organisation, OrgKind
+from unionportal.core.templatetags.figures import money_text
 
 from .indicators import KPI_BY_CODE, KPIS, Kpi
 from .models import SNAPSHOT_MONEY, KpiTarget, StatSnapshot
@@ -222,7 +223,11 @@ class CountCard:
 
     @property
     def change_display(self) -> str:
-        return f"{self.change:+,}" if self.change is not None else ""
+        if self.change is None:
+            return ""
+        if self.money:
+            return ("+" if self.change >= 0 else "") + money_text(self.change)
+        return f"{self.change:+,}"
 
 
 def _denominator(kpi: Kpi, snap: StatSnapshot):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from members import access
 from unionportal.core.audit import audit_event
 from unionportal.core.money import money_sum
+from unionportal.core.templatetags.figures import money_digits
 
 from ..models import (
     Campaign,
@@ -43,7 +44,7 @@ def _campaign_charge(campaign_id: int, amount: Decimal) -> Campaign:
                 "The campaign “%(name)s” has ¥%(left)s left: this would overspend it. "
                 "A federation admin can raise the budget."
             )
-            % {"name": campaign.name, "left": campaign.budget - spent}
+            % {"name": campaign.name, "left": money_digits(campaign.budget - spent)}
         )
     return campaign
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from members import access
 from members.models import Member
 from unionportal.core.audit import audit_event
+from unionportal.core.templatetags.figures import money_digits
 
 from ..models import (
     FileStatus,
@@ -95,7 +96,7 @@ def _set_household(
                         "The household income typed (¥%(typed)s) and the sum of the household "
                         "rows (¥%(rows)s) differ: choose which one the file uses."
                     )
-                    % {"typed": _money(f.annual_income), "rows": total}
+                    % {"typed": money_digits(_money(f.annual_income)), "rows": money_digits(total)}
                 }
             )
         f.household_size = max(f.household_size, len(rows))

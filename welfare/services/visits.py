@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from members.models import Member
 from unionportal.core.audit import audit_event
 from unionportal.core.money import money_sum
+from unionportal.core.templatetags.figures import money_digits
 
 from ..models import (
     Campaign,
@@ -79,7 +80,11 @@ def visit_record(
                     "The cap for this occasion is ¥%(cap)s per member a year; ¥%(used)s is "
                     "already given this year, so at most ¥%(left)s remains."
                 )
-                % {"cap": rule.yearly_cap, "used": used, "left": max(rule.yearly_cap - used, 0)}
+                % {
+                    "cap": money_digits(rule.yearly_cap),
+                    "used": money_digits(used),
+                    "left": money_digits(max(rule.yearly_cap - used, 0)),
+                }
             }
         )
     if campaign is not None:

@@ -83,6 +83,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
+            messages.success(request, _("The campaign has been created."))
             return redirect(campaign)
     return render(request, "welfare/campaign_form.html", {"form": form})
 

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
@@ -111,6 +112,7 @@ def file_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
+            messages.success(request, _("The hardship file has been saved as a draft."))
             return redirect(hf)
     return render(
         request, "welfare/file_form.html", {"form": form, "formset": formset, "file": None}
@@ -146,8 +148,19 @@ def file_update(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
+            messages.success(request, _("The changes have been saved."))
             return redirect(hf)
     return render(request, "welfare/file_form.html", {"form": form, "formset": formset, "file": hf})
+
+
+# What a successful step of a file says (issue 20 item 7: every successful action shows a message).
+FILE_DONE = {
+    FileStatus.SUBMITTED: gettext_lazy("The hardship file has been submitted for review."),
+    FileStatus.REVIEWED: gettext_lazy("The household income has been verified."),
+    FileStatus.ON_NOTICE: gettext_lazy("The hardship file is now on public notice."),
+    FileStatus.APPROVED: gettext_lazy("The hardship file has been approved."),
+    FileStatus.CLOSED: gettext_lazy("The hardship file has been closed."),
+}
 
 
 def _file_actions(user, hf: HardshipFile) -> dict:
@@ -235,6 +248,8 @@ def file_status(request: HttpRequest, pk: int) -> HttpResponse:
             )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, FILE_DONE[to])
     return redirect(hf)
 
 
@@ -246,4 +261,6 @@ def file_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
         services.file_reviewed(actor=request.user, hardship_file=hf)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The yearly review of the file has been recorded."))
     return redirect(hf)

@@ -145,6 +145,7 @@ def relief_update(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
+            messages.success(request, _("The changes have been saved."))
             return redirect(app)
     return render(
         request, "welfare/relief_form.html", {"form": form, "member": app.member, "app": app}

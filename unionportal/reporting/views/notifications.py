@@ -58,6 +58,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
         note.save(update_fields=["read_at"])
     if request.POST.get("open"):
         return redirect("reporting:report_detail", note.report_id)
+    messages.success(request, _("The notification has been marked as read."))
     return redirect("reporting:notification_list")
 
 
