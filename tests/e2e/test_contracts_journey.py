@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, expect
 
 from rights import services
 from rights.models import CollectiveContract
+from unionportal.reporting.rollup import stats_rollup
 
 from .test_scope_journey import log_in
 
@@ -29,7 +30,10 @@ def test_a_wage_contract_from_registration_to_force(
         log_in(page, base, username, password)
         return page
 
+    stats_rollup(month=today.replace(day=1), today=today)
     county = session("county")
+    # Union A, the county's one grassroots union, has no contract yet: a known 0.0%.
+    expect(county.get_by_test_id("rate-contract_coverage_rate")).to_have_text("0.0%")
     county.goto(f"{base}/rights/contracts/")
     expect(county.get_by_test_id("coverage-workers")).to_have_text("0")
 
@@ -80,3 +84,7 @@ def test_a_wage_contract_from_registration_to_force(
     county.goto(f"{base}/rights/contracts/")
     expect(county.get_by_test_id("coverage-employers")).to_have_text("1")
     expect(county.get_by_test_id("coverage-workers")).to_have_text("230")
+    # The nightly rollup carries the contract in force into the county's statistics.
+    stats_rollup(month=today.replace(day=1), today=today)
+    county.goto(f"{base}/")
+    expect(county.get_by_test_id("rate-contract_coverage_rate")).to_have_text("100.0%")

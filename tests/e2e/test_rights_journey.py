@@ -1,7 +1,8 @@
 """Browser journey (issue 16): a call received at the county, dispatched to a grassroots
 union, answered there by the union's chair, closed and followed up by the county. At each
 step the step bar shows where the case is and who acts next, and only that user's actions
-are offered. (The dashboard closure rate check joins it with the figures.)"""
+are offered. The county's dashboard closure rate moves from "no data" (nothing accepted this
+year) to 100.0% once the nightly statistics rollup has counted the closed case."""
 
 import re
 from datetime import timedelta
@@ -11,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
 from rights.models import Case
+from unionportal.reporting.rollup import stats_rollup
 
 from .test_scope_journey import log_in
 
@@ -28,7 +30,10 @@ def test_a_call_from_registration_to_follow_up(
         log_in(page, base, username, password)
         return page
 
+    today = timezone.localdate()
+    stats_rollup(month=today.replace(day=1), today=today)
     county = session("county")
+    expect(county.get_by_test_id("rate-case_closure_rate")).to_have_text("暂无数据")
     county.goto(f"{base}/rights/cases/")
     county.get_by_test_id("case-create").click()
     county.locator("[name=channel]").select_option("call")
@@ -73,3 +78,8 @@ def test_a_call_from_registration_to_follow_up(
     expect(county.get_by_test_id("satisfaction")).to_contain_text("满意")
     expect(county.locator("[aria-current=step]")).to_have_count(0)
     expect(county.locator("body")).not_to_contain_text("13912345678")
+
+    # The nightly rollup carries the closed case into the county's statistics.
+    stats_rollup(month=today.replace(day=1), today=today)
+    county.goto(f"{base}/")
+    expect(county.get_by_test_id("rate-case_closure_rate")).to_have_text("100.0%")
