@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members import access
 from members.models import Organisation
+from unionportal.core.forms import document_type
 
 from .models import ScoringKind
 
@@ -115,17 +116,7 @@ class EvidenceForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=100)
     file = forms.FileField(label=_("File (PDF, JPEG or PNG, at most 5 MB)"))
 
-    MAX_BYTES = 5 * 1024 * 1024
-    MAGIC = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
-
     def clean_file(self):
         f = self.cleaned_data["file"]
-        if f.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
-        head = f.read(8)
-        f.seek(0)
-        for magic, content_type in self.MAGIC.items():
-            if head.startswith(magic):
-                self.content_type = content_type
-                return f
-        raise forms.ValidationError(_("Only PDF, JPEG and PNG files are accepted."))
+        self.content_type = document_type(f)
+        return f

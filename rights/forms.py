@@ -11,13 +11,13 @@ from django.utils.translation import pgettext_lazy
 
 from members.lookup import member_q
 from members.models import Member, Organisation
+from unionportal.core.forms import DATE, HelperMixin, NameOnlyInput, document_type
 from unionportal.core.lookup import could_be_number
-from welfare.forms import DATE, NameOnlyInput, ProofForm, _Helper
 
 from .models import CaseKind, Category, Channel, Satisfaction
 
 
-class CaseForm(_Helper, forms.Form):
+class CaseForm(HelperMixin, forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     hotline = forms.BooleanField(label=_("Through the 12351 hotline"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices, initial=CaseKind.REQUEST)
@@ -108,11 +108,8 @@ class CaseForm(_Helper, forms.Form):
         upload = self.cleaned_data.get("attachment")
         if not upload:
             return None
-        checker = ProofForm()
-        checker.cleaned_data = {"file": upload}
-        result = checker.clean_file()
-        self.content_type = checker.content_type
-        return result
+        self.content_type = document_type(upload)
+        return upload
 
     def clean(self):
         data = super().clean()
@@ -123,7 +120,7 @@ class CaseForm(_Helper, forms.Form):
         return data
 
 
-class _Form(_Helper, forms.Form):
+class _Form(HelperMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._helper()
@@ -194,5 +191,15 @@ class ReviewForm(_Form):
     reason = forms.CharField(label=_("What the petitioner disputes"), widget=forms.Textarea)
 
 
-class AttachmentForm(ProofForm):
-    pass
+class AttachmentForm(HelperMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG, at most 5 MB)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper()
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        self.content_type = document_type(f)
+        return f

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -13,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from members.crypto import blind_index
 from members.models import Member
 from members.validators import normalise_resident_id
+from unionportal.core.forms import DATE, HelperMixin, NameOnlyInput, document_type
 
 from .models import (
     Campaign,
@@ -26,32 +25,13 @@ from .models import (
     ReliefKind,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
-
-
-class _Helper:
-    def _helper(self):
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.Textarea):
-                field.widget.attrs.setdefault("rows", 3)
+_Helper = HelperMixin
 
 
 def money_field(label, required=True):
     return forms.DecimalField(
         label=label, max_digits=12, decimal_places=2, min_value=0.01, required=required
     )
-
-
-class NameOnlyInput(forms.TextInput):
-    """Writes a typed name back into the page, never a typed resident ID (security.md F2)."""
-
-    def format_value(self, value):
-        value = super().format_value(value)
-        if value and sum(ch.isdigit() for ch in unicodedata.normalize("NFKC", value)) >= 6:
-            return None
-        return value
 
 
 def find_member(members_in_scope, text: str) -> Member:
@@ -156,24 +136,14 @@ class ProofForm(_Helper, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=100)
     file = forms.FileField(label=_("File (PDF, JPEG or PNG, at most 5 MB)"))
 
-    MAX_BYTES = 5 * 1024 * 1024
-    MAGIC = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._helper()
 
     def clean_file(self):
         f = self.cleaned_data["file"]
-        if f.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
-        head = f.read(8)
-        f.seek(0)
-        for magic, content_type in self.MAGIC.items():
-            if head.startswith(magic):
-                self.content_type = content_type
-                return f
-        raise forms.ValidationError(_("Only PDF, JPEG and PNG files are accepted."))
+        self.content_type = document_type(f)
+        return f
 
 
 class FileForm(_Helper, forms.Form):

@@ -56,7 +56,7 @@ def test_the_statistics_read_the_same_figures_as_the_records(seeded):
     assert sum(r["petition_visits"] for r in rows) == 69
     assert sum(r["petition_people"] for r in rows) == 131
     assert sum(r["petition_calls"] for r in rows) == 39
-    assert sum(r["consultations"] for r in rows) == 8
+    assert sum(r["petition_consultations"] for r in rows) == 8
     closure = list(stats.closure(start, today))
     closed = Case.objects.filter(kind=CaseKind.REQUEST, first_closed_on__isnull=False).count()
-    assert sum(r["cases_closed"] for r in closure) == closed
+    assert sum(r["petitions_closed"] for r in closure) == closed
