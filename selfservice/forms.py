@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import EmploymentType
 from rights.models import CaseKind, Category
@@ -14,7 +15,7 @@ from .services.accounts import username_for
 
 
 class JoinForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200, required=False)
     resident_id = forms.CharField(
         label=_("Resident ID number"),
         max_length=40,

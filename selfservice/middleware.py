@@ -9,7 +9,8 @@ from django.urls import Resolver404, resolve
 from .services.accounts import account_of
 
 # Pages a member account may open besides its own (namespace selfservice, names me_*).
-ALLOWED_NAMES = {"logout", "set_language", "healthz", "favicon"}
+# (the password change: when the rotation setting asks for a new password, members too)
+ALLOWED_NAMES = {"logout", "set_language", "healthz", "favicon", "password_change"}
 PUBLIC_SELF_SERVICE = {"join", "join_done", "join_status", "activate", "member_login"}
 EXEMPT_PREFIXES = ("/static/",)
 

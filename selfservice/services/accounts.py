@@ -155,7 +155,7 @@ def mobile_update(*, account: MemberAccount, mobile: str) -> MemberAccount:
     except ValidationError as exc:
         raise ValidationError({"mobile": exc.messages[0]}) from None
     locked = (
-        MemberAccount.objects.select_for_update()
+        MemberAccount.objects.select_for_update(of=("self",))
         .select_related("member", "user")
         .get(pk=account.pk)
     )
