@@ -75,6 +75,7 @@ def join(request):
     if form.cleaned_data.get("website"):
         # A bot filled the hidden field: answer as if received, write nothing.
         request.session[DONE_KEY] = ""
+        messages.success(request, _("Your application is submitted."))
         return redirect("selfservice:join_done")
     if not ratelimit.hit("join.ip", ratelimit.client_ip(request)):
         return too_many(request)
@@ -110,6 +111,7 @@ def join(request):
         _add_errors(form, exc)
         return _join_page(request, form, matches)
     request.session[DONE_KEY] = app.reference
+    messages.success(request, _("Your application is submitted."))
     return redirect("selfservice:join_done")
 
 
