@@ -4,6 +4,7 @@ portal's password policy, the member's own reveal and mobile change (both audite
 from __future__ import annotations
 
 import hashlib
+import re
 import hmac
 import secrets
 
@@ -36,9 +37,15 @@ def _code_hash(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
 
 
+MEMBER_USERNAME = re.compile(r"^m1[3-9]\d{9}$")
+
+
 def account_of(user) -> MemberAccount | None:
-    """The member account a logged-in user holds (None for staff)."""
+    """The member account a logged-in user holds (None for staff). Only an account named like
+    a member's (m + mobile, no organisation) is looked up: staff requests cost no query."""
     if not getattr(user, "is_authenticated", False):
+        return None
+    if user.organisation_id is not None or not MEMBER_USERNAME.match(user.username or ""):
         return None
     cached = getattr(user, "_member_account", False)
     if cached is False:
