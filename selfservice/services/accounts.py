@@ -4,8 +4,8 @@ portal's password policy, the member's own reveal and mobile change (both audite
 from __future__ import annotations
 
 import hashlib
-import re
 import hmac
+import re
 import secrets
 
 from django.conf import settings

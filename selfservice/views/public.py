@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from members.models import Organisation
@@ -66,6 +67,7 @@ def _join_page(request, form, matches=None, status=200):
     )
 
 
+@never_cache  # the form echoes the typed ID and mobile back: never kept by a cache (F6)
 @sensitive_post_parameters("resident_id", "mobile")
 def join(request):
     if request.method != "POST":
@@ -115,12 +117,14 @@ def join(request):
     return redirect("selfservice:join_done")
 
 
+@never_cache
 def join_done(request):
     return render(
         request, "selfservice/join_done.html", {"reference": request.session.get(DONE_KEY)}
     )
 
 
+@never_cache
 @sensitive_post_parameters("id_tail")
 def join_status(request):
     form = StatusForm(request.POST or None)
@@ -142,6 +146,7 @@ def join_status(request):
     return render(request, "selfservice/join_status.html", {"form": form, "outcome": outcome})
 
 
+@never_cache
 @sensitive_post_parameters("code", "mobile", "password", "password2")
 def activate(request):
     form = ActivateForm(request.POST or None)

@@ -62,6 +62,7 @@ def test_bad_input_gives_a_chinese_error_and_creates_nothing(city, over, field, 
     assert field in errors, errors
     assert text in " ".join(errors[field]), errors[field]
     assert not JoinApplication.objects.exists()
+    assert "no-store" in response["Cache-Control"]  # the typed ID is echoed: never cached
 
 
 def test_an_existing_members_id_reveals_nothing_publicly_but_the_union_sees_a_transfer(
