@@ -205,3 +205,22 @@ def test_the_status_check_is_rate_limited(city, settings):
         reverse("selfservice:join_status"), {"reference": "X", "id_tail": "123456"}
     )
     assert response.status_code == 429
+
+
+def test_the_receiving_union_requests_the_transfer_for_a_member_elsewhere(city, chair_a, as_user):
+    held = MemberFactory(organisation=city.union_b, resident_id=RID)
+    app = apply(city.union_a)
+    client = as_user(chair_a)
+    client.post(reverse("selfservice:application_approve", args=[app.pk]))
+    app.refresh_from_db()
+    assert app.status == "pending" and Member.objects.count() == 1  # no second membership
+    client.post(reverse("selfservice:application_transfer", args=[app.pk]))
+    from members.models import Transfer
+
+    transfer = Transfer.objects.get()
+    assert transfer.member == held and transfer.to_organisation == city.union_a
+    app.refresh_from_db()
+    outcome = Client().post(
+        reverse("selfservice:join_status"), {"reference": app.reference, "id_tail": RID[-6:]}
+    )
+    assert "已受理" in outcome.content.decode() and "已批准" not in outcome.content.decode()
