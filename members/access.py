@@ -123,6 +123,8 @@ CAPABILITIES: dict[str, set[str]] = {
     "assessment.review": {R.FEDERATION_STAFF, R.UNION_STAFF},
     "assessment.confirm": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF},
     "assessment.manage": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF, R.UNION_STAFF},
+    # online join applications (issue 19): the chair (or a holding union's staff) decides
+    "join.decide": {R.FEDERATION_ADMIN, R.FEDERATION_STAFF, R.UNION_STAFF, R.BRANCH_CHAIR},
 }
 
 # Which kinds of organisation each role may be held at.

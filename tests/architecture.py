@@ -21,6 +21,7 @@ PACKAGES = (
     "competitions",
     "rights",
     "assessment",
+    "selfservice",
 )
 
 # The floors, lowest first (docs/architecture.md "Floors"). A unit may import its own modules
@@ -30,7 +31,8 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("members",),
     ("welfare", "congress", "competitions", "rights"),
     # 六有六好 reads the domain apps' figures for its computed items.
-    ("assessment",),
+    # online joining and member self-service: a member's requests go into the domain apps
+    ("assessment", "selfservice"),
     ("unionportal.reporting",),
     ("unionportal", "unionportal.bench", "unionportal.demo"),
 )

@@ -300,6 +300,12 @@ def _union_b_case_attachment(city, chair_b) -> int:
     ).pk
 
 
+def _union_b_join_application(city, chair_b) -> int:
+    from tests.selfservice.helpers import apply
+
+    return apply(city.union_b).pk
+
+
 UNION_B_OBJECTS = {
     "members:organisation_detail": lambda city, chair_b: city.union_b.pk,
     "statistics_org": lambda city, chair_b: city.union_b.pk,
@@ -465,6 +471,17 @@ UNION_B_OBJECTS = {
         )
     },  # fmt: skip
     "rights:attachment": _union_b_case_attachment,
+    # online joining (issue 19): union B's application, and a union B member's account page
+    **{
+        f"selfservice:{name}": _union_b_join_application
+        for name in (
+            "application_detail",
+            "application_approve",
+            "application_reject",
+            "application_transfer",
+        )
+    },
+    "selfservice:account_issue": _union_b_member,
 }
 
 
@@ -568,9 +585,11 @@ def assessment_rows():
 
 def rights_rows():
     from rights.models import Case, CaseAttachment, CaseStep
+    from selfservice.models import JoinApplication, MemberAccount
 
     return [
-        list(model.objects.values().order_by("pk")) for model in (Case, CaseStep, CaseAttachment)
+        list(model.objects.values().order_by("pk"))
+        for model in (Case, CaseStep, CaseAttachment, JoinApplication, MemberAccount)
     ]
 
 

@@ -17,7 +17,7 @@ from unionportal.core.labels import EVENT_LABELS, JOB_LABELS
 from unionportal.core.models import JobRun
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("members", "welfare", "congress", "competitions", "rights", "unionportal")
+APPS = ("members", "welfare", "congress", "competitions", "rights", "unionportal", "selfservice")
 
 
 def written_events() -> tuple[set[str], set[str]]:

@@ -62,6 +62,7 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
         "congress",
         "competitions",
         "assessment",
+        "selfservice",
         "templates",
     ):
         src = ROOT / name

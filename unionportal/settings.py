@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "assessment",
     "competitions",
     "unionportal.reporting",
+    "selfservice",
     "unionportal.demo",
     "unionportal.bench",
 ]
@@ -88,6 +89,8 @@ MIDDLEWARE = [
     # the second step of the login before the forced password change (members.mfa)
     "members.mfa.middleware.TwoStepRequiredMiddleware",
     "unionportal.core.middleware.PasswordChangeRequiredMiddleware",
+    # a member's account reaches the member pages and nothing else (issue 19)
+    "selfservice.middleware.MemberAreaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -315,6 +318,16 @@ CELERY_BEAT_SCHEDULE: dict = {}  # filled by unionportal.celery from each app's 
 
 # --- Cache ----------------------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The store every web process shares, for the rate limits of the public pages (selfservice):
+# the Redis cache where CACHE_URL names one (production), else the database's own cache table
+# (SQLite or PostgreSQL; created by selfservice's migration). Never a per-process memory.
+if CACHES["default"]["BACKEND"].endswith(("RedisCache", "PyMemcacheCache", "DatabaseCache")):
+    CACHES["shared"] = CACHES["default"]
+else:
+    CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_shared_cache",
+    }
 
 # --- Email: reminders go out only when a backend is configured --------------------------------
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")

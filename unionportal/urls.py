@@ -38,6 +38,7 @@ urlpatterns = [
     path("competitions/", include("competitions.urls")),
     path("reports/", include("unionportal.reporting.urls")),
     path("summary/", views_summary.summary_export, name="summary_export"),
+    path("", include("selfservice.urls")),
     path("", include("members.urls")),
     # Operators only: superusers. Union staff work in the portal's own pages.
     path(settings.ADMIN_URL, admin.site.urls),

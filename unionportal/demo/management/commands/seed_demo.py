@@ -9,6 +9,7 @@ from members import demo, demo_people
 from members.mfa import devices
 from rights import contract_demo
 from rights import demo as rights_demo
+from selfservice import demo as selfservice_demo
 from unionportal.reporting import demo as reporting_demo
 from welfare import demo as welfare_demo
 
@@ -54,6 +55,7 @@ class Command(BaseCommand):
             ("rights", rights_demo.seed),
             ("contracts", contract_demo.seed),
             ("assessment", assessment_demo.seed),
+            ("online joining", selfservice_demo.seed),
             # Last: the reports and statistics read every app's records.
             ("reporting", reporting_demo.seed),
         ):

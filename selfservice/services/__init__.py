@@ -1,0 +1,1 @@
+"""The rules of online joining and member self-service; views stay thin."""
