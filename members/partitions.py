@@ -64,7 +64,7 @@ def _create_month(cursor, month: date) -> None:
     """Create one month's partition. Rows of that month already in the default partition move
     into it first (PostgreSQL refuses to attach a range the default partition holds rows of)."""
     name, end = partition_name(month), add_months(month, 1)
-    cursor.execute(f'CREATE TABLE "{name}" (LIKE "{TABLE}" INCLUDING DEFAULTS)')
+    cursor.execute(f'CREATE TABLE "{name}" (LIKE "{TABLE}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS)')
     cursor.execute(
         f'WITH moved AS (DELETE FROM "{DEFAULT_PARTITION}" WHERE month >= %s AND month < %s '
         f'RETURNING *) INSERT INTO "{name}" SELECT * FROM moved',
