@@ -64,9 +64,12 @@ def _create_month(cursor, month: date) -> None:
     """Create one month's partition. Rows of that month already in the default partition move
     into it first (PostgreSQL refuses to attach a range the default partition holds rows of)."""
     name, end = partition_name(month), add_months(month, 1)
-    cursor.execute(f'CREATE TABLE "{name}" (LIKE "{TABLE}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS)')
+    # Table names here are built from constants and dates, never from input.
     cursor.execute(
-        f'WITH moved AS (DELETE FROM "{DEFAULT_PARTITION}" WHERE month >= %s AND month < %s '
+        f'CREATE TABLE "{name}" (LIKE "{TABLE}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS)'
+    )
+    cursor.execute(
+        f'WITH moved AS (DELETE FROM "{DEFAULT_PARTITION}" WHERE month >= %s AND month < %s '  # noqa: S608
         f'RETURNING *) INSERT INTO "{name}" SELECT * FROM moved',
         [month, end],
     )
@@ -142,7 +145,9 @@ def _rebuild(cursor, *, partitioned: bool) -> None:
     cursor.execute(f'ALTER TABLE "{TABLE}" RENAME TO "{old}"')
     cursor.execute(f'ALTER TABLE "{new}" RENAME TO "{TABLE}"')
     if partitioned:
-        today = first_of_month(date.today())
+        from django.utils import timezone
+
+        today = first_of_month(timezone.localdate())
         month = min(first or today, add_months(today, -BACK_MONTHS))
         until = max(last or today, add_months(today, AHEAD_MONTHS))
         cursor.execute(f'CREATE TABLE "{DEFAULT_PARTITION}" PARTITION OF "{TABLE}" DEFAULT')
@@ -153,7 +158,7 @@ def _rebuild(cursor, *, partitioned: bool) -> None:
                 [month, add_months(month, 1)],
             )
             month = add_months(month, 1)
-    cursor.execute(f'INSERT INTO "{TABLE}" SELECT * FROM "{old}"')
+    cursor.execute(f'INSERT INTO "{TABLE}" SELECT * FROM "{old}"')  # noqa: S608
     # The identity sequence continues after the copied ids.
     cursor.execute(
         "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
@@ -171,9 +176,7 @@ def _rebuild(cursor, *, partitioned: bool) -> None:
 
 
 def partition_dues(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql" or is_partitioned(
-        schema_editor.connection
-    ):
+    if schema_editor.connection.vendor != "postgresql" or is_partitioned(schema_editor.connection):
         return
     with schema_editor.connection.cursor() as cursor:
         _rebuild(cursor, partitioned=True)

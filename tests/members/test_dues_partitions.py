@@ -50,7 +50,9 @@ def _migrate(target):
 def _where(pk: int) -> str:
     """The table a row is physically stored in."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tableoid::regclass::text FROM members_duesrecord WHERE id = %s", [pk])
+        cursor.execute(
+            "SELECT tableoid::regclass::text FROM members_duesrecord WHERE id = %s", [pk]
+        )
         return cursor.fetchone()[0]
 
 
@@ -99,8 +101,16 @@ def figures(city, chair, as_user, made) -> dict:
         services.dues_rollup(month=month)
     rollups = sorted(
         DuesRollup.objects.values_list(
-            "organisation_id", "month", "members_liable", "expected", "collected", "arrears",
-            "subtree_members_liable", "subtree_expected", "subtree_collected", "subtree_arrears",
+            "organisation_id",
+            "month",
+            "members_liable",
+            "expected",
+            "collected",
+            "arrears",
+            "subtree_members_liable",
+            "subtree_expected",
+            "subtree_collected",
+            "subtree_arrears",
         )
     )
     window = sorted(
