@@ -105,8 +105,12 @@ class reads_from_replica(ContextDecorator):  # noqa: N801 (used like a function)
 
     def __enter__(self):
         alias = replica_alias()
-        fresh = alias is not None and replica_is_fresh(caught_up=self.caught_up)
-        chosen = alias if fresh else None
+        if alias is None:
+            chosen = None  # no replica: the default routing
+        elif replica_is_fresh(caught_up=self.caught_up):
+            chosen = alias
+        else:
+            chosen = primary_alias()
         self._token = _read_alias.set(chosen)
         return chosen
 
