@@ -1,73 +1,38 @@
 """Reads on a real streaming standby (issue 22 items 2 and 3).
 
-scripts/replica_pair.sh starts a throwaway primary and standby; the test database is copied
-onto the primary (pg_dump), rows are written there and committed, the standby replays them
-within a time limit, and the marked reads (the export's register rows, the statistics' dues
-figures) run on a connection where pg_is_in_recovery() is true and agree with the primary. The
-freshness guard is checked against a standby whose replay is paused. Every wait has a time
-limit, and the pair stops with the test process (its stdin closes), so the test cannot hang.
+scripts/replica_pair.sh (through unionportal/bench/pair.py) starts a throwaway primary and
+standby; the test database is copied onto the primary (pg_dump), rows are written there and
+committed, the standby replays them within a time limit, and the marked reads (the export's
+register rows, the statistics' dues figures) run on a connection where pg_is_in_recovery() is
+true and agree with the primary. The freshness guard is checked against a standby whose replay
+is paused. Every wait has a time limit, and the pair stops with the test process (its stdin
+closes), so the test cannot hang.
 """
 
 from __future__ import annotations
 
 import os
-import selectors
 import shutil
 import subprocess
 import time
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection, connections
 from django.test import TransactionTestCase, override_settings
 
 from members import exports, stats
 from members.models import DuesRecord, Member, OrgKind
 from tests.factories import MemberFactory, OrganisationFactory
+from unionportal.bench.pair import start_pair, stop_pair
 from unionportal.core import replica
 
 pytestmark = pytest.mark.postgres
 
-SCRIPT = Path(settings.BASE_DIR) / "scripts" / "replica_pair.sh"
-START_LIMIT = 60  # seconds for the pair to come up
 REPLAY_LIMIT = 20  # seconds for the standby to replay a commit
 MARCH = date(2025, 3, 1)
 PAIR = ("pair_primary", "pair_standby")
-
-
-def _start_pair() -> tuple[subprocess.Popen, str, str]:
-    proc = subprocess.Popen(  # noqa: S603
-        ["bash", str(SCRIPT)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PAIR_TIMEOUT": "40"},
-    )
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)
-    deadline = time.monotonic() + START_LIMIT
-    while time.monotonic() < deadline:
-        if sel.select(timeout=1):
-            line = proc.stdout.readline()
-            if line.startswith("READY "):
-                _ready, primary, standby = line.split()
-                return proc, primary, standby
-            if not line:  # the script ended: it says why on stderr
-                break
-    proc.kill()
-    raise AssertionError(f"the replica pair did not start: {proc.stderr.read()[-2000:]}")
-
-
-def _stop_pair(proc: subprocess.Popen) -> None:
-    proc.stdin.close()  # the script's trap stops both servers and removes the directory
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 def _alias_settings(url: str, name: str) -> dict:
@@ -150,11 +115,11 @@ class ReplicaReadsTest(TransactionTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.proc, primary, standby = _start_pair()
+        cls.proc, primary, standby = start_pair()
         try:
             _copy_test_database(primary)
         except Exception:
-            _stop_pair(cls.proc)
+            stop_pair(cls.proc)
             raise
         connections.settings["pair_primary"] = _alias_settings(primary, "pair")
         connections.settings["pair_standby"] = _alias_settings(standby, "pair")
@@ -171,7 +136,7 @@ class ReplicaReadsTest(TransactionTestCase):
             connections[alias].close()
             del connections[alias]
             del connections.settings[alias]
-        _stop_pair(cls.proc)
+        stop_pair(cls.proc)
         super().tearDownClass()
 
     @classmethod
