@@ -200,8 +200,10 @@ def replica_load(runs: int, log=print) -> list[Result]:
                 done = subprocess.run(  # noqa: S603
                     [sys.executable, str(settings.BASE_DIR / "manage.py"), "bench",
                      "replica-run", "--size", "smoke"],
-                    env=child_env, check=True, timeout=1200, capture_output=True, text=True,
+                    env=child_env, timeout=1200, capture_output=True, text=True,
                 )  # fmt: skip
+                if done.returncode:
+                    raise RuntimeError(f"bench replica-run ({mode}) failed: {done.stderr[-3000:]}")
                 samples[mode].append(json.loads(done.stdout.strip().splitlines()[-1]))
     finally:
         stop_pair(proc)
@@ -239,7 +241,7 @@ def replica_run() -> dict:
 
     url = _url(connections["default"].settings_dict)
     period = latest_period()
-    scope = Organisation.objects.filter(parent__isnull=True).order_by("pk").first()
+    scope = Organisation.objects.filter(depth=1).order_by("path").first()
     connections.close_all()
     before = primary_tuples(url)
     with tempfile.TemporaryDirectory() as tmp:
