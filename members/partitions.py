@@ -18,12 +18,15 @@ SQLite keeps one plain table: every function here does nothing there.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from django.db import connection as default_connection
 from django.db import transaction
 
 from .dues import add_months, first_of_month
+
+log = logging.getLogger(__name__)
 
 TABLE = "members_duesrecord"
 DEFAULT_PARTITION = f"{TABLE}_default"
@@ -60,6 +63,16 @@ def existing_partitions(connection=None) -> dict[str, str]:
         return dict(cursor.fetchall())
 
 
+def _owns_table(connection) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class "
+            "WHERE oid = %s::regclass",
+            [TABLE],
+        )
+        return bool(cursor.fetchone()[0])
+
+
 def _create_month(cursor, month: date) -> None:
     """Create one month's partition. Rows of that month already in the default partition move
     into it first (PostgreSQL refuses to attach a range the default partition holds rows of)."""
@@ -94,6 +107,20 @@ def ensure_partitions(
     month = first_of_month(since or today)
     until = first_of_month(until or add_months(today, AHEAD_MONTHS))
     created = []
+    if not _owns_table(connection):
+        # The application role (manage.py db_roles) has no DDL: the owner runs
+        # `manage.py dues_partitions` (README). Fail loudly, in the job runs, only when a month
+        # due soon has no partition; its rows would still land safely in the default one.
+        have = existing_partitions(connection)
+        soon = [add_months(today, k) for k in range(3)]
+        missing = [m for m in soon if partition_name(m) not in have]
+        if missing:
+            raise PermissionError(
+                f"dues partitions missing for {', '.join(f'{m:%Y-%m}' for m in missing)}: "
+                "run `manage.py dues_partitions` as the owner of members_duesrecord"
+            )
+        log.warning("not the owner of %s: dues partitions left to the owner", TABLE)
+        return []
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         # One creator at a time (beat and a hand run): a transaction-level advisory lock.
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [TABLE])

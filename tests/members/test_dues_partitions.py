@@ -230,3 +230,19 @@ def test_generation_and_rollup_read_only_the_months_partition(city, frozen):
     assert partitions.partition_name(date(2025, 2, 1)) not in plan
     assert partitions.DEFAULT_PARTITION not in plan
     assert DuesRecord.objects.get(month=MARCH).amount == Decimal("25.00")
+
+
+def test_the_application_role_cannot_create_partitions_and_says_so_only_when_one_is_due(db):
+    """Under the role of manage.py db_roles (no DDL) the task leaves partitions to the owner:
+    nothing to do while the coming months have theirs; a clear failure when one is missing."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE ROLE scale2_dues_app NOLOGIN")  # rolled back with the test
+        cursor.execute("SET ROLE scale2_dues_app")
+    try:
+        assert partitions.ensure_partitions() == []
+        with time_machine.travel("2031-01-01 01:00 +0800", tick=False):
+            with pytest.raises(PermissionError, match="2031-01"):
+                partitions.ensure_partitions()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
