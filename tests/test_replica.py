@@ -242,3 +242,17 @@ def test_without_a_replica_a_mark_changes_nothing(db):
         assert alias is None and replica.current_read_alias() is None
         assert DuesRecord.objects.count() == 0
     assert replica.ReplicaRouter().db_for_write(DuesRecord) is None
+
+
+def test_a_decorated_view_gets_its_own_mark_per_call():
+    seen = []
+
+    @replica.reads_from_replica()
+    def view(depth: int):
+        seen.append(replica.current_read_alias())
+        if depth:
+            view(depth - 1)  # nested calls enter and leave their own mark
+        return replica.current_read_alias()
+
+    assert view(2) is None and seen == [None, None, None]
+    assert replica.current_read_alias() is None

@@ -103,6 +103,10 @@ class reads_from_replica(ContextDecorator):  # noqa: N801 (used like a function)
     def __init__(self, *, caught_up: bool = False):
         self.caught_up = caught_up
 
+    def _recreate_cm(self):
+        # As a decorator, one instance per call: concurrent requests keep their own token.
+        return type(self)(caught_up=self.caught_up)
+
     def __enter__(self):
         alias = replica_alias()
         if alias is None:
