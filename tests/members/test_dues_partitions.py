@@ -124,6 +124,9 @@ def figures(city, chair, as_user, made) -> dict:
         response = client.get(url)
         assert response.status_code == 200
         pages.append(_page(response))
+    lapse = f"{reverse('members:dues_lapse_candidates')}?org={city.union_a.pk}"
+    assert client.get(lapse).status_code == 200
+    pages.append(_page(client.get(lapse)))
     for m in made[:2]:
         response = client.get(reverse("members:dues_member", args=[m.pk]))
         assert response.status_code == 200

@@ -72,7 +72,7 @@ def run_all(
             )
         )
     if "history" in only:
-        results += dues_history(runs, log=log)
+        results += dues_history(max(runs, 11), log=log)  # short timings: more runs
     if "replica" in only:
         results += replica_load(max(3, runs // 2) if size == "full" else 3, log=log)
     return results
