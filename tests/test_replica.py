@@ -256,3 +256,30 @@ def test_a_decorated_view_gets_its_own_mark_per_call():
 
     assert view(2) is None and seen == [None, None, None]
     assert replica.current_read_alias() is None
+
+
+@pytest.mark.parametrize(
+    "name, reader", [("dashboard", "dashboard_context"), ("statistics", "statistics_context")]
+)
+def test_the_dashboard_and_statistics_read_inside_the_mark(
+    name, reader, staff_user, as_user, monkeypatch
+):
+    """Their reads run with the replica chosen (a stand-in replica that is always fresh: the
+    test database itself), and the mark ends with the view."""
+    from django.urls import reverse
+
+    from unionportal.reporting import dashboard
+
+    seen = []
+    real = getattr(dashboard, reader)
+
+    def spy(*args, **kwargs):
+        seen.append(replica.current_read_alias())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard, reader, spy)
+    monkeypatch.setattr(replica, "replica_is_fresh", lambda **kw: True)
+    with override_settings(REPLICA_DATABASE_ALIAS="default"):
+        assert as_user(staff_user).get(reverse(name)).status_code == 200
+    assert seen == ["default"]
+    assert replica.current_read_alias() is None
