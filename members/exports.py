@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from unionportal.core.audit import audit_event
 from unionportal.core.excel import Column, write_xlsx
 from unionportal.core.models import FileJob
+from unionportal.core.replica import reads_from_replica
 
 from . import access, crypto
 from .filters import MemberFilter
@@ -242,20 +243,23 @@ def export_job_run(job: FileJob, *, actor: User) -> int:
         job.mark(FileJob.Status.FAILED, error=_("You may no longer export this union's members."))
         raise
     params = job.params.get("filters", {})
-    job.mark(FileJob.Status.RUNNING, total=member_filter(actor, params).qs.count(), done=0)
+    with reads_from_replica():
+        total = member_filter(actor, params).qs.count()
+    job.mark(FileJob.Status.RUNNING, total=total, done=0)
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     try:
-        written = member_export(
-            actor=actor,
-            organisation=job.organisation,
-            params=params,
-            target=path,
-            full_fields=full_fields,
-            reason=job.params.get("reason", ""),
-            progress=lambda n: job.report_progress(n),
-            job=job,
-        )
+        with reads_from_replica():  # the register's rows; the job and the audit on the primary
+            written = member_export(
+                actor=actor,
+                organisation=job.organisation,
+                params=params,
+                target=path,
+                full_fields=full_fields,
+                reason=job.params.get("reason", ""),
+                progress=lambda n: job.report_progress(n),
+                job=job,
+            )
         with open(path, "rb") as f:
             job.file.save("export.xlsx", File(f), save=False)
     except Exception as exc:

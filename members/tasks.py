@@ -71,6 +71,22 @@ def rollup_recent_dues_task() -> int:
     )
 
 
+@shared_task(name="members.tasks.dues_partitions_task")
+def dues_partitions_task(ahead: int | None = None) -> int:
+    """Monthly: create the dues partitions of the coming months (members/partitions.py), so
+    dues paid in advance land in their own month's partition. Idempotent; nothing on SQLite."""
+    from . import partitions
+
+    months = partitions.AHEAD_MONTHS if ahead is None else ahead
+    until = add_months(first_of_month(timezone.localdate()), months)
+    run = run_recorded(
+        "dues_partitions",
+        lambda: len(partitions.ensure_partitions(until=until)),
+        argument=f"{until:%Y-%m}",
+    )
+    return run.rows
+
+
 # --- Imports and exports (FileJob) ------------------------------------------------------------
 
 

@@ -26,6 +26,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
         "kwargs": {"then_rollup": True},
     },
+    # Dues partitions (PostgreSQL), 1st of the month at 01:00, before the month's dues: the
+    # partitions of the next 12 months exist (members/partitions.py). Idempotent.
+    "dues-partitions": {
+        "task": "members.tasks.dues_partitions_task",
+        "schedule": crontab(minute=0, hour=1, day_of_month=1),
+    },
     # Nightly at 02:30: bill members who joined since the 1st, then roll up the current and
     # the previous month again, so the figures catch up with payments even if the refresh a
     # payment enqueues was lost.

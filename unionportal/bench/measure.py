@@ -14,9 +14,13 @@ from .dues import dues_generation, dues_rollup_year
 from .excel import measure_excel
 from .member_pages import list_page, lookup_vs_pk
 from .reports import measure_reports
+from .scale import dues_history, replica_load
 from .timing import Result
 
-PARTS = ("list", "lookup", "export", "import", "dues", "stats", "summary", "dashboard")
+PARTS = (
+    "list", "lookup", "export", "import", "dues", "stats", "summary", "dashboard", "history",
+    "replica",
+)  # fmt: skip
 
 
 def run_all(
@@ -67,6 +71,10 @@ def run_all(
                 ours / hand <= 2,
             )
         )
+    if "history" in only:
+        results += dues_history(max(runs, 11), log=log)  # short timings: more runs
+    if "replica" in only:
+        results += replica_load(max(3, runs // 2) if size == "full" else 3, log=log)
     return results
 
 

@@ -168,6 +168,7 @@ EVENT_LABELS: dict[str, str] = {
 JOB_LABELS: dict[str, str] = {
     "generate_dues": _("Generate the month's dues"),
     "rollup_dues": _("Dues rollup"),
+    "dues_partitions": _("Create the coming months' dues partitions"),
     "members.import": _("Member import"),
     "members.import_check": _("Member import check"),
     "members.export": _("Member export"),

@@ -21,6 +21,7 @@ from unionportal.core.excel import (
     write_xlsx,
 )
 from unionportal.core.models import FileJob
+from unionportal.core.replica import reads_from_replica
 from welfare import stats as welfare_stats
 
 from ..indicators import INDICATORS
@@ -132,8 +133,13 @@ def summary_job_run(job: FileJob, *, actor: User) -> int:
     try:
         period = ReportPeriod.objects.get(pk=job.params.get("period"))
         ensure_snapshots(period)
-        job.mark(FileJob.Status.RUNNING, total=summary_total(period, scope), done=0)
-        written = write_summary(period, scope, path, progress=lambda n: job.report_progress(n))
+        # The workbook's reads go to the replica when it is fresh (the job's own rows, the
+        # snapshots it may have just written and its progress stay on the primary).
+        with reads_from_replica(caught_up=True):
+            total = summary_total(period, scope)
+        job.mark(FileJob.Status.RUNNING, total=total, done=0)
+        with reads_from_replica():
+            written = write_summary(period, scope, path, progress=job.report_progress)
         with open(path, "rb") as f:
             job.file.save("summary.xlsx", File(f), save=False)
     except Exception as exc:

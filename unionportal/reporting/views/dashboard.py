@@ -10,12 +10,14 @@ from django.views.decorators.http import require_GET
 
 from members import access
 from members.models import Organisation
+from unionportal.core.replica import reads_from_replica
 from unionportal.core.todo import todo_items
 
 from .. import dashboard as reads
 
 
 @login_required
+@reads_from_replica()  # the snapshots only; the session and user were read on the primary
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = reads.dashboard_context(
         request.user, month=request.GET.get("month"), rank=request.GET.get("rank")
@@ -35,6 +37,7 @@ def todo_panel(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica()
 def statistics(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """One organisation's statistics: the top of the user's scope, or any organisation inside
     it (404 outside)."""

@@ -19,7 +19,7 @@ class Command(BaseCommand):
     help = "Build the benchmark data set or run the measurements (see performance.md)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("action", choices=["build", "measure"])
+        parser.add_argument("action", choices=["build", "measure", "replica-run"])
         parser.add_argument("--size", choices=["full", "smoke"], default="smoke")
         parser.add_argument("--runs", type=int, default=0, help="timed runs per figure")
         parser.add_argument("--out", help="write the figures as JSON here")
@@ -40,6 +40,11 @@ class Command(BaseCommand):
         chosen = dataset.FULL if size == "full" else dataset.SMOKE
         if action == "build":
             dataset.build(chosen, log=self.stdout.write)
+            return
+        if action == "replica-run":  # the child of the replica measurement (bench/scale.py)
+            from unionportal.bench.scale import replica_run
+
+            self.stdout.write(json.dumps(replica_run()))
             return
         have = dataset.existing_size()
         if have < chosen.members:

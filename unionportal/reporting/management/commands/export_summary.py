@@ -3,6 +3,7 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 
 from members.models import Organisation
+from unionportal.core.replica import reads_from_replica
 from unionportal.reporting import summary
 from unionportal.reporting.models import ReportPeriod
 
@@ -36,7 +37,8 @@ class Command(BaseCommand):
         if summary.ensure_snapshots(found):
             self.stdout.write(f"statistics rolled up for {summary.snapshot_month(found):%Y-%m}")
         try:
-            rows = summary.write_summary(found, organisation, out)
+            with reads_from_replica(caught_up=True):  # the snapshots may be just written
+                rows = summary.write_summary(found, organisation, out)
         except OSError as exc:
             raise CommandError(f"Cannot write {out}: {exc.strerror or exc}") from None
         summary.audit_summary(organisation, actor=None, period=found, rows=rows, via="command")
