@@ -23,6 +23,8 @@ from ..lookup import member_q
 from ..models import CardStatus, Member, ServiceCard, User
 from .common import apply_service_errors
 
+PER_PAGE = 50  # rows per page (keyset-paged: unionportal/core/paging.py)
+
 
 def _cards(user: User) -> QuerySet:
     # A card is served by the member's union now, which may not be the one that issued it.
@@ -66,7 +68,7 @@ def card_list(request: HttpRequest) -> HttpResponse:
     if query:
         number = query.replace(" ", "")
         cards = cards.filter(Q(number__iexact=number) | member_q(query))
-    page = keyset_page(cards.order_by("-issued_on", "-pk"), request.GET, 50)
+    page = keyset_page(cards.order_by("-issued_on", "-pk"), request.GET, PER_PAGE)
     for card in page:
         card.can_edit = access.can(user, "member.edit", card.member.organisation)
     context = {

@@ -29,6 +29,8 @@ from .common import choices, filtered, headers, row
 
 PRINT_LIMIT = 500
 
+PER_PAGE = 50  # rows per page (keyset-paged: unionportal/core/paging.py)
+
 
 @login_required
 @require_GET
@@ -37,7 +39,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     qs, chosen = filtered(request)
     if request.GET.get("format") == "print":
         return _print(request, qs, chosen)
-    page = keyset_page(qs, request.GET, 50)
+    page = keyset_page(qs, request.GET, PER_PAGE)
     params = request.GET.copy()
     params.pop("page", None)
     params.pop("format", None)

@@ -31,6 +31,8 @@ from .common import ORG, S, _campaigns, _members, _period, _scoped, _xlsx
 
 # --- Relief applications -------------------------------------------------------------------
 
+PER_PAGE = 50  # rows per page (keyset-paged: unionportal/core/paging.py)
+
 
 def _app(request, pk: int, capability: str | None = None) -> ReliefApplication:
     return access.get_object_for_user(
@@ -60,7 +62,7 @@ def relief_list(request: HttpRequest) -> HttpResponse:
         return back
     if query:
         qs = qs.filter(member_q(query))
-    page = keyset_page(qs.order_by("-created_at", "-pk"), request.GET, 50)
+    page = keyset_page(qs.order_by("-created_at", "-pk"), request.GET, PER_PAGE)
     review, approve = services.relief_awaiting(request.user)
     context = {
         "page": page,

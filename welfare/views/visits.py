@@ -27,6 +27,8 @@ from .common import ORG, _campaigns, _members, _period, _scoped, _xlsx
 
 # --- Visits --------------------------------------------------------------------------------
 
+PER_PAGE = 50  # rows per page (keyset-paged: unionportal/core/paging.py)
+
 
 @login_required
 @require_GET
@@ -40,7 +42,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         return back
     if query:
         qs = qs.filter(member_q(query))
-    page = keyset_page(qs.order_by("-visited_on", "-pk"), request.GET, 50)
+    page = keyset_page(qs.order_by("-visited_on", "-pk"), request.GET, PER_PAGE)
     return render(
         request,
         "welfare/visit_list.html",
