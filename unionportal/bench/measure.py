@@ -24,6 +24,7 @@ PARTS = (
     "lookup",
     "export",
     "import",
+    "reader",
     "dues",
     "stats",
     "summary",
