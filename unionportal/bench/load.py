@@ -276,14 +276,16 @@ def load_vs_anchor(clients: int, per_client: int, seconds: float) -> tuple[Run, 
     union = _scratch_union()
     sessions = _sessions(clients)
     ids = _Ids()
+    info: dict = {"county": county.name}
     try:
         with Server(os.environ.get("DJANGO_SETTINGS_MODULE", "unionportal.settings")) as s:
             mix = _mix(False, county, member, union, ids)
             portal = drive(s.base, sessions, mix, per_client, seconds)
+            info["portal_alone"] = drive(s.base, sessions[:1], mix, 5 * len(mix), 60).kinds()
         with Server("unionportal.bench.anchor_settings") as s:
             mix = _mix(True, county, member, union, ids)
             anchor = drive(s.base, sessions, mix, per_client, seconds)
+            info["anchor_alone"] = drive(s.base, sessions[:1], mix, 5 * len(mix), 60).kinds()
     finally:
-        removed = _remove_scratch(union, sessions)
-    info = {"posted": removed, "county": county.name}
+        info["posted"] = _remove_scratch(union, sessions)
     return portal, anchor, info

@@ -170,7 +170,8 @@ def _load(size: str) -> list[Result]:
             "bare views p50",
             "reported",
             None,
-            f"p50 ms by request: portal {portal.kinds()}; bare {anchor.kinds()}",
+            f"p50 ms by request under load: portal {portal.kinds()}; bare {anchor.kinds()}. "
+            f"One client alone: portal {info['portal_alone']}; bare {info['anchor_alone']}",
         ),
         Result(
             "concurrent mix p95",
