@@ -10,7 +10,7 @@ PORT ?= 8000
 # The embedded default: SQLite and eager Celery unless DATABASE_URL / CELERY_BROKER_URL are set.
 export DEBUG ?= true
 
-.PHONY: run test test-money-sqlite install install-dev migrate seed lint audit restore-check messages check-deploy bench bench-smoke clean
+.PHONY: run test test-money-sqlite install install-dev migrate seed lint audit restore-check messages check-deploy bench bench-mid bench-smoke clean
 
 $(VENV)/.base: requirements/base.txt
 	$(PYTHON) -m venv $(VENV)
@@ -92,6 +92,11 @@ bench-db-%:
 bench-smoke: install-dev bench-db-small
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG)/unionportal_bench_small $(BIN)/python manage.py bench build --size smoke
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG)/unionportal_bench_small $(BIN)/python manage.py bench measure --size smoke $(BENCH_ONLY) --out var/bench/small.json
+
+# A quarter of the full set (250,000 members), for a machine where the full build is too slow.
+bench-mid: bench-smoke bench-db-mid
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG)/unionportal_bench_mid $(BIN)/python manage.py bench build --size mid
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG)/unionportal_bench_mid $(BIN)/python manage.py bench measure --size mid $(BENCH_ONLY) --small var/bench/small.json --out var/bench/mid.json
 
 bench: bench-smoke bench-db-full
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG)/unionportal_bench_full $(BIN)/python manage.py bench build --size full

@@ -177,6 +177,8 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status"], name="member_org_status"),
             models.Index(fields=["organisation", "name", "id"], name="member_org_name"),
+            # The city-wide list's default order: a keyset page is a seek on it (issue 21).
+            models.Index(fields=["name", "id"], name="member_name_id"),
             models.Index(fields=["phone"], name="member_phone"),
             models.Index(fields=["joined_on"], name="member_joined_on"),
         ]

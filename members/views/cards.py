@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,12 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from unionportal.core.lookup import search_text, shown
+from unionportal.core.paging import keyset_page
 
 from .. import access, kpis, services
 from ..forms import CardDateForm, CardIssueForm, CardReplaceForm
 from ..lookup import member_q
 from ..models import CardStatus, Member, ServiceCard, User
 from .common import apply_service_errors
+
+PER_PAGE = 50  # rows per page (keyset-paged: unionportal/core/paging.py)
 
 
 def _cards(user: User) -> QuerySet:
@@ -66,7 +68,7 @@ def card_list(request: HttpRequest) -> HttpResponse:
     if query:
         number = query.replace(" ", "")
         cards = cards.filter(Q(number__iexact=number) | member_q(query))
-    page = Paginator(cards.order_by("-issued_on", "-pk"), 50).get_page(request.GET.get("page"))
+    page = keyset_page(cards.order_by("-issued_on", "-pk"), request.GET, PER_PAGE)
     for card in page:
         card.can_edit = access.can(user, "member.edit", card.member.organisation)
     context = {

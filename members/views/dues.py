@@ -20,6 +20,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from unionportal.core.paging import keyset_page
+
 from .. import access, services
 from ..dues import add_months, first_of_month, parse_month
 from ..dues_forms import MemberPaymentForm, PayAheadForm, PaymentForm, WageBaseForm
@@ -116,7 +118,7 @@ def dues_union(request: HttpRequest) -> HttpResponse:
         elif status == "unpaid":
             records = records.filter(paid_on__isnull=True)
         context["children"] = list(children)
-        context["page"] = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page"] = keyset_page(records, request.GET, PAGE_SIZE)
     else:
         context["page"] = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "members/dues_union.html", context)

@@ -9,13 +9,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
+
+from unionportal.core.paging import keyset_page
 
 from .. import access, services
 from ..filters import MemberFilter
@@ -102,8 +103,9 @@ def _render_list(
     user = request.user
     members = access.members_in_scope(user).select_related("organisation")
     member_filter = MemberFilter(data, queryset=members, user=user)
-    # The count is the scoped (and filtered) COUNT(*): one query, whatever the page.
-    page = Paginator(member_filter.qs, PER_PAGE).get_page(data.get("page"))
+    # The count is the scoped (and filtered) COUNT(*): one query, whatever the page; the
+    # page itself is a keyset seek in the chosen order, so the last page costs as page 2.
+    page = keyset_page(member_filter.qs, data, PER_PAGE)
     return render(
         request,
         "members/member_list.html",

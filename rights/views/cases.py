@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from members.models import Organisation, OrgKind
 from members.views.common import apply_service_errors
 from unionportal.core.audit import audit_event
 from unionportal.core.excel import print_page, xlsx_download
+from unionportal.core.paging import keyset_page
 
 from .. import forms as f
 from .. import services
@@ -29,6 +29,8 @@ from .common import choices, filtered, headers, row
 
 PRINT_LIMIT = 500
 
+PER_PAGE = 50  # rows per page (keyset-paged: unionportal/core/paging.py)
+
 
 @login_required
 @require_GET
@@ -37,7 +39,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     qs, chosen = filtered(request)
     if request.GET.get("format") == "print":
         return _print(request, qs, chosen)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = keyset_page(qs, request.GET, PER_PAGE)
     params = request.GET.copy()
     params.pop("page", None)
     params.pop("format", None)

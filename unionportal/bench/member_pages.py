@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -48,3 +52,30 @@ def lookup_vs_pk(runs: int) -> tuple[float, float]:
     by_id = timed(lambda: client.post(lookup, {"number": number}), runs)
     by_pk = timed(lambda: client.get(detail), runs)
     return by_id, by_pk
+
+
+def deep_pages(runs: int) -> dict:
+    """The unfiltered city-wide member list as the city's admin: page 2 and the last page by
+    the keyset links the pages carry, default order and sorted by union; the last page by
+    OFFSET too."""
+    client = client_for(bench_admin())
+    base = reverse("members:member_list")
+    out: dict = {}
+    for suffix, query in (("", ""), ("_sorted", "sort=union")):
+        first = client.get(f"{base}?{query}").content.decode()
+        second_url = base + _link(first, 'rel="next"')
+        last_url = base + _link(first, 'data-testid="page-last"')
+        assert client.get(last_url).status_code == 200
+        out["second" + suffix] = timed(lambda u=second_url: client.get(u), runs)
+        out["last" + suffix] = timed(lambda u=last_url: client.get(u), runs)
+        out["pages"] = int(parse_qs(urlsplit(last_url).query)["page"][0])
+    offset_url = f"{base}?page={out['pages']}"
+    out["offset"] = timed(lambda: client.get(offset_url), max(3, runs // 3))
+    return out
+
+
+def _link(page: str, marker: str) -> str:
+    """The href of the pagination link carrying `marker` (the page as a user clicks it)."""
+    found = re.search(r'href="([^"]+)" ' + re.escape(marker), page)
+    assert found, f"no {marker} link on the page"
+    return html.unescape(found.group(1))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from members.lookup import member_q
 from members.views.common import apply_service_errors
 from unionportal.core.excel import print_cell, print_page
 from unionportal.core.lookup import search_text, shown
+from unionportal.core.paging import keyset_page
 
 from .. import forms as f
 from .. import services
@@ -30,6 +30,8 @@ from ..steps import relief_progress
 from .common import ORG, S, _campaigns, _members, _period, _scoped, _xlsx
 
 # --- Relief applications -------------------------------------------------------------------
+
+PER_PAGE = 50  # rows per page (keyset-paged: unionportal/core/paging.py)
 
 
 def _app(request, pk: int, capability: str | None = None) -> ReliefApplication:
@@ -60,7 +62,7 @@ def relief_list(request: HttpRequest) -> HttpResponse:
         return back
     if query:
         qs = qs.filter(member_q(query))
-    page = Paginator(qs.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    page = keyset_page(qs.order_by("-created_at", "-pk"), request.GET, PER_PAGE)
     review, approve = services.relief_awaiting(request.user)
     context = {
         "page": page,

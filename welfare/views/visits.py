@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from members import access
 from members.lookup import member_q
 from members.views.common import apply_service_errors
 from unionportal.core.lookup import search_text, shown
+from unionportal.core.paging import keyset_page
 
 from .. import forms as f
 from .. import services
@@ -26,6 +26,8 @@ from ..models import (
 from .common import ORG, _campaigns, _members, _period, _scoped, _xlsx
 
 # --- Visits --------------------------------------------------------------------------------
+
+PER_PAGE = 50  # rows per page (keyset-paged: unionportal/core/paging.py)
 
 
 @login_required
@@ -40,7 +42,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         return back
     if query:
         qs = qs.filter(member_q(query))
-    page = Paginator(qs.order_by("-visited_on", "-pk"), 50).get_page(request.GET.get("page"))
+    page = keyset_page(qs.order_by("-visited_on", "-pk"), request.GET, PER_PAGE)
     return render(
         request,
         "welfare/visit_list.html",

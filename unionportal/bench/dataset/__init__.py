@@ -19,12 +19,12 @@ from .competitions import ENTRIES, JUDGE_USERS, add_competitions, add_honours
 from .congress import DELEGATES_PER_UNION, add_congress
 from .members import add_cards, build_members, existing_size
 from .reporting import add_reports, add_snapshots
-from .sizes import FULL, FULL_EXTRA, SMOKE, Size, scaled, window
+from .sizes import FULL, FULL_EXTRA, MID, SMOKE, Size, scaled, window
 from .sql import count_rows
 from .welfare import add_hardship_files, add_relief, add_visits
 
 # What `manage.py bench` uses (FULL and SMOKE are the sizes it offers).
-__all__ = ["FULL", "SMOKE", "Size", "build", "existing_size", "extend"]
+__all__ = ["FULL", "MID", "SMOKE", "Size", "build", "existing_size", "extend"]
 
 
 def build(size: Size, *, log=print) -> None:

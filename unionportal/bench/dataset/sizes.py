@@ -23,6 +23,8 @@ class Size:
 
 
 FULL = Size(counties=12, industries=6, unions=5_000, branches=20_000, members=1_000_000)
+# A quarter of the full set: what a shared 2-core machine builds and measures in minutes.
+MID = Size(counties=12, industries=6, unions=1_250, branches=5_000, members=250_000)
 SMOKE = Size(counties=4, industries=2, unions=50, branches=200, members=10_000)
 
 FULL_EXTRA = {
