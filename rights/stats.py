@@ -12,7 +12,8 @@ cases it and the unions under it received):
 - petitions_followed_up / petitions_satisfied: follow-ups that reached the petitioner in the
   window, and of them satisfied or basically satisfied;
 - petitions_overdue: requests accepted by the window's end, not closed by then, whose conclusion
-  deadline had passed at the end.
+  deadline (of the first handling: a later review's deadline never reaches back) had passed at
+  the end.
 
 Every figure is read from dated fields that a later event never rewrites, so a past window's
 figures stay as they were."""
@@ -81,7 +82,7 @@ def follow_ups(start: date, end: date, within: Organisation | None = None) -> Qu
 
 
 def overdue(start: date, end: date, within: Organisation | None = None) -> QuerySet:
-    qs = Case.objects.filter(REQUEST, accepted_on__lte=end, conclude_by__lt=end).filter(
+    qs = Case.objects.filter(REQUEST, accepted_on__lte=end, first_conclude_by__lt=end).filter(
         Q(first_closed_on__isnull=True) | Q(first_closed_on__gt=end)
     )
     return (

@@ -192,6 +192,10 @@ class Case(models.Model):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     # The first closure, never cleared by a review: a past period's figures stay as they were.
     first_closed_on = models.DateField(null=True, blank=True, editable=False)
+    # The deadline the first handling ran to (acceptance plus any extension before the first
+    # closure); a review sets a new `conclude_by` but never this, so a past period's overdue
+    # figure stays as it was.
+    first_conclude_by = models.DateField(null=True, blank=True, editable=False)
     first_closed_on_time = models.BooleanField(null=True, editable=False)
     satisfaction = models.CharField(
         _("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True

@@ -168,10 +168,13 @@ def possible_duplicates(
     """Cases of the same person (the member, or the same phone number) and category received
     within the rule's days before or after `received_on`: shown before saving, never blocking."""
     rule = DeadlineRule.in_force(received_on)
-    window = (
-        received_on - timedelta(days=rule.duplicate_days),
-        received_on + timedelta(days=rule.duplicate_days),
-    )
+    try:
+        window = (
+            received_on - timedelta(days=rule.duplicate_days),
+            received_on + timedelta(days=rule.duplicate_days),
+        )
+    except OverflowError:  # a date at the calendar's edge: the form refuses it anyway
+        return Case.objects.none()
     who = Q(pk__in=[])
     if member is not None:
         who |= Q(member=member)
@@ -185,6 +188,14 @@ def possible_duplicates(
 
 
 def _next_number(year: int) -> str:
+    """The year's next case number. On PostgreSQL a transaction-scoped advisory lock per year
+    makes two registrations at once take turns (locking the last row does not: the first case
+    of a year has none, and a waiter re-reads the same old last row)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x57510000, year])
     prefix = f"WQ{year}"
     last = (
         Case.objects.select_for_update()
@@ -239,6 +250,8 @@ def case_register(
         errors["received_on"] = _("Give the date.")
     elif received_on > today:
         errors["received_on"] = _("The date cannot be in the future.")
+    elif received_on.year < 2000:
+        errors["received_on"] = _("Check the date: it is before 2000.")
     if hotline and channel != Channel.CALL:
         errors["hotline"] = _("Only a call can come through the 12351 hotline.")
     if member is None and not (petitioner_name or "").strip():
@@ -309,14 +322,14 @@ def case_register(
 def case_accept(*, actor, case: Case, on: date, comment: str = "", today=None) -> Case:
     """Accept (受理): the conclusion deadline starts the day after."""
     today = today or timezone.localdate()
-    _require(actor, "case.manage", case.received_by)
     case = _lock(case, S.RECEIVED)
+    _require(actor, "case.manage", case.received_by)
     on = _day(on, "on", not_before=case.received_on, today=today)
     rule = case.rule()
     case.status = S.ACCEPTED
     case.accepted_on = on
     case.decision_reason = comment.strip()
-    case.conclude_by = on + timedelta(days=rule.conclude_days)
+    case.conclude_by = case.first_conclude_by = on + timedelta(days=rule.conclude_days)
     case.save()
     _log(case, actor, "accept", S.RECEIVED, on, comment.strip())
     return case
@@ -326,8 +339,8 @@ def case_accept(*, actor, case: Case, on: date, comment: str = "", today=None) -
 def case_reject(*, actor, case: Case, on: date, reason: str, today=None) -> Case:
     """Not accept (不予受理), with the reason the petitioner is told."""
     today = today or timezone.localdate()
-    _require(actor, "case.manage", case.received_by)
     case = _lock(case, S.RECEIVED)
+    _require(actor, "case.manage", case.received_by)
     on = _day(on, "on", not_before=case.received_on, today=today)
     reason = _text(reason, "reason", _("Say why the case is not accepted."))
     case.status = S.NOT_ACCEPTED
@@ -342,8 +355,8 @@ def case_reject(*, actor, case: Case, on: date, reason: str, today=None) -> Case
 def case_consult(*, actor, case: Case, on: date, answer: str, today=None) -> Case:
     """A consultation answered and closed at once (咨询即答即结)."""
     today = today or timezone.localdate()
-    _require(actor, "case.manage", case.received_by)
     case = _lock(case, S.RECEIVED)
+    _require(actor, "case.manage", case.received_by)
     if case.kind != CaseKind.CONSULTATION:
         raise ValidationError(_("Only a consultation can be answered and closed at once."))
     on = _day(on, "on", not_before=case.received_on, today=today)
@@ -352,7 +365,7 @@ def case_consult(*, actor, case: Case, on: date, answer: str, today=None) -> Cas
     case.status = S.CLOSED
     case.accepted_on = case.answered_on = case.closed_on = on
     case.first_closed_on = on
-    case.conclude_by = on + timedelta(days=rule.conclude_days)
+    case.conclude_by = case.first_conclude_by = on + timedelta(days=rule.conclude_days)
     case.first_closed_on_time = True
     case.answer = case.outcome = answer
     case.review_by = on + timedelta(days=rule.review_days)
@@ -379,8 +392,8 @@ def case_dispatch(
 ) -> Case:
     """Dispatch (交办/转办) the case down the tree with a due date."""
     today = today or timezone.localdate()
-    _require(actor, "case.manage", case.handler)
     case = _lock(case, *HANDLING)
+    _require(actor, "case.manage", case.handler)
     on = _day(on, "on", not_before=case.accepted_on, today=today)
     if to is None or not dispatch_targets(case).filter(pk=to.pk).exists():
         raise ValidationError(
@@ -413,8 +426,8 @@ def case_dispatch(
 def case_note(*, actor, case: Case, on: date, text: str, today=None) -> Case:
     """The handler records a step of the handling (a talk with the employer, a site visit)."""
     today = today or timezone.localdate()
-    _require(actor, "case.handle", case.handler)
     case = _lock(case, *HANDLING)
+    _require(actor, "case.handle", case.handler)
     on = _day(on, "on", not_before=case.received_on, today=today)
     text = _text(text, "text", _("Write what was done."))
     _log(case, actor, "note", case.status, on, text)
@@ -426,8 +439,8 @@ def case_extend(*, actor, case: Case, days: int, reason: str, on: date, today=No
     """Extend the conclusion deadline once, by at most the rule's days, with a reason, before
     it has passed."""
     today = today or timezone.localdate()
-    _require(actor, "case.manage", case.received_by)
     case = _lock(case, *HANDLING)
+    _require(actor, "case.manage", case.received_by)
     rule = case.rule()
     if case.extended_by_days:
         raise ValidationError(_("The deadline of a case can be extended only once."))
@@ -445,6 +458,8 @@ def case_extend(*, actor, case: Case, days: int, reason: str, on: date, today=No
     case.extended_by_days = days
     case.extension_reason = reason
     case.conclude_by = case.conclude_by + timedelta(days=days)
+    if case.first_closed_on is None:
+        case.first_conclude_by = case.conclude_by
     case.save()
     _log(case, actor, "extend", case.status, on, reason)
     return case
@@ -454,8 +469,8 @@ def case_extend(*, actor, case: Case, days: int, reason: str, on: date, today=No
 def case_answer(*, actor, case: Case, on: date, answer: str, today=None) -> Case:
     """The handler's answer to the petitioner (答复意见); the receiver then closes the case."""
     today = today or timezone.localdate()
-    _require(actor, "case.handle", case.handler)
     case = _lock(case, *HANDLING)
+    _require(actor, "case.handle", case.handler)
     on = _day(on, "on", not_before=case.accepted_on, today=today)
     answer = _text(answer, "answer", _("Write the answer given."))
     before = case.status
@@ -473,8 +488,8 @@ def case_close(*, actor, case: Case, on: date, outcome: str, today=None) -> Case
     """Close (办结) an answered case with its outcome. The first closure is kept for the
     figures: on time when it is on or before the conclusion deadline."""
     today = today or timezone.localdate()
-    _require(actor, "case.manage", case.received_by)
     case = _lock(case, S.ANSWERED)
+    _require(actor, "case.manage", case.received_by)
     on = _day(on, "on", not_before=case.answered_on, today=today)
     outcome = _text(outcome, "outcome", _("Write how the case ended."))
     case.status = S.CLOSED
@@ -496,10 +511,12 @@ def case_follow_up(
     from ..models import Satisfaction
 
     today = today or timezone.localdate()
-    _require(actor, "case.manage", case.received_by)
     case = _lock(case, S.CLOSED)
+    _require(actor, "case.manage", case.received_by)
     if case.kind == CaseKind.CONSULTATION:
         raise ValidationError(_("A consultation has no follow-up."))
+    if case.followed_up_on is not None:
+        raise ValidationError(_("This case has been followed up already."))
     on = _day(on, "on", not_before=case.closed_on, today=today)
     if satisfaction not in Satisfaction.values:
         raise ValidationError({"satisfaction": _("Choose what the petitioner said.")})
@@ -515,8 +532,8 @@ def case_review(*, actor, case: Case, on: date, reason: str, today=None) -> Case
     """A review request (复查) within the rule's days of the answer reopens the case: the
     receiver handles it again, with the rule's review days to conclude."""
     today = today or timezone.localdate()
-    _require(actor, "case.manage", case.received_by)
     case = _lock(case, S.CLOSED)
+    _require(actor, "case.manage", case.received_by)
     if case.kind == CaseKind.CONSULTATION:
         raise ValidationError(_("A consultation cannot be reviewed; register a new case."))
     on = _day(on, "on", not_before=case.answered_on, today=today)
@@ -533,6 +550,9 @@ def case_review(*, actor, case: Case, on: date, reason: str, today=None) -> Case
     case.handler = case.received_by
     case.handle_by = None
     case.closed_on = None
+    # The new answer gets its own follow-up; the old one stays in the steps log.
+    case.satisfaction = ""
+    case.followed_up_on = None
     case.conclude_by = on + timedelta(days=rule.review_days)
     case.reviews += 1
     case.save()

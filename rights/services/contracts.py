@@ -56,8 +56,10 @@ EDITABLE = (S.NEGOTIATING, S.SIGNED)
 def add_years(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+    except ValueError:
+        if day.year + years > 9999:  # a date typed at the calendar's edge
+            raise ValidationError(_("Check the dates: the term runs past the year 9999.")) from None
+        return day.replace(year=day.year + years, day=28)  # 29 February
 
 
 def contracts_in_scope(user, capability: str = "view") -> QuerySet[CollectiveContract]:

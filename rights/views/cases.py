@@ -135,6 +135,11 @@ def case_create(request: HttpRequest) -> HttpResponse:
         if found.exists() and request.POST.get("confirm") != "1":
             duplicates = list(cases_in_scope(request.user).filter(pk__in=found.values("pk")))
             elsewhere = found.count() - len(duplicates)
+            if elsewhere:
+                # Only a count is shown of cases outside the user's scope; that someone asked
+                # about this person is still left on record (security.md G1).
+                outside = found.exclude(pk__in=[c.pk for c in duplicates]).first()
+                audit_event(outside, "case.duplicate_seen", actor=request.user, count=elsewhere)
         else:
             case = _save(request, form, data, member)
             if case is not None:

@@ -21,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from members.models import Organisation
 from members.validators import tidy
+from members.views.common import apply_service_errors
 from unionportal.core.middleware import LOGIN_AT
 
 from .. import captcha, ratelimit
@@ -37,8 +38,8 @@ def too_many(request):
 
 
 def _add_errors(form, exc: ValidationError) -> None:
-    for field, messages_ in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
+    """A service's error on its field, or at the top of the form when it names none."""
+    apply_service_errors(form, exc)
 
 
 def _chosen_union(form) -> Organisation | None:

@@ -320,3 +320,59 @@ def test_every_step_is_recorded(city, county_user):
     case = closed(county_user, city.county_a, on=D)
     assert [s.action for s in case.steps.all()] == ["receive", "accept", "answer", "close"]
     assert case.steps.last().acting_for == city.county_a
+
+
+# --- Found in review ------------------------------------------------------------------------------
+
+
+def test_a_past_periods_overdue_figure_stays_after_a_review(city, county_user):
+    from rights.stats import overdue as overdue_figure
+
+    jan5 = date(2026, 1, 5)
+    case = register(county_user, city.county_a, on=jan5)
+    case = services.case_accept(actor=county_user, case=case, on=jan5, today=jan5)
+    q1 = (date(2026, 1, 1), date(2026, 3, 31))
+    before = list(overdue_figure(*q1, city.county_a))
+    assert before[0]["petitions_overdue"] == 1  # due 6 March, still open on 31 March
+    apr10, apr15 = date(2026, 4, 10), date(2026, 4, 15)
+    case = services.case_answer(actor=county_user, case=case, on=apr10, answer="答复", today=apr10)
+    case = services.case_close(actor=county_user, case=case, on=apr10, outcome="解决", today=apr10)
+    services.case_review(actor=county_user, case=case, on=apr15, reason="不服", today=apr15)
+    assert list(overdue_figure(*q1, city.county_a)) == before
+
+
+def test_a_reviewed_case_is_followed_up_again_and_only_once_each_time(city, county_user):
+    answered = D + timedelta(days=5)
+    case = _closed_with_answer(county_user, city.county_a, answered)
+    day = answered + timedelta(days=1)
+    case = services.case_follow_up(
+        actor=county_user, case=case, on=day, satisfaction=Satisfaction.DISSATISFIED, today=day
+    )
+    with pytest.raises(ValidationError):
+        services.case_follow_up(
+            actor=county_user, case=case, on=day, satisfaction=Satisfaction.SATISFIED, today=day
+        )
+    case = services.case_review(actor=county_user, case=case, on=day, reason="不服", today=day)
+    assert case.satisfaction == "" and case.followed_up_on is None
+
+
+def test_a_date_at_the_calendars_edge_is_a_form_error(city, county_user):
+    with pytest.raises(ValidationError) as err:
+        register(county_user, city.county_a, on=date(1, 1, 1))
+    assert "received_on" in err.value.message_dict
+    assert not services.possible_duplicates(
+        received_on=date(9999, 12, 31), category=category()
+    ).exists()
+
+
+def test_the_capability_is_checked_on_the_case_as_it_stands_now(city, county_user, chair_a):
+    """A chair's stale page of a case taken back by its receiver cannot answer it."""
+    case = register(county_user, city.county_a, on=D)
+    case = services.case_accept(actor=county_user, case=case, on=D, today=D)
+    due = D + timedelta(days=10)
+    stale = services.case_dispatch(
+        actor=county_user, case=case, to=city.union_a, due_on=due, on=D, today=D
+    )
+    Case.objects.filter(pk=case.pk).update(handler=city.county_a)  # taken back meanwhile
+    with pytest.raises(PermissionDenied):
+        services.case_answer(actor=chair_a, case=stale, on=D, answer="答复", today=D)

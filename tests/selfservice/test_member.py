@@ -183,6 +183,14 @@ def test_a_transfer_request_goes_to_the_unions(member_a, city):
     )
     transfer = Transfer.objects.get()
     assert transfer.to_organisation == city.union_b and transfer.status == "requested"
+    # Asking again while it is open: the reason on the form, never a server error.
+    again = client.post(
+        reverse("selfservice:me_transfer"),
+        {"employer": city.union_b.name, "union": city.union_b.pk, "reason": "换工作"},
+    )
+    assert again.status_code == 200
+    assert again.context["form"].non_field_errors()
+    assert Transfer.objects.count() == 1
 
 
 def test_a_mobile_change_is_audited_and_refuses_a_taken_one(member_a, member_b):

@@ -213,7 +213,7 @@ def hand_aggregates(start: date, end: date) -> list[tuple[str, str, list]]:
         "cases overdue": """
             SELECT received_by_id AS organisation_id, COUNT(*) AS petitions_overdue
             FROM rights_case
-            WHERE kind = 'request' AND accepted_on <= %(end)s AND conclude_by < %(end)s
+            WHERE kind = 'request' AND accepted_on <= %(end)s AND first_conclude_by < %(end)s
               AND (first_closed_on IS NULL OR first_closed_on > %(end)s)
             GROUP BY received_by_id""",
         # Collective contracts and mediation (rights/contract_stats.py): employers covered by a

@@ -144,6 +144,7 @@ EVENT_LABELS: dict[str, str] = {
     "case.review": _("Case review requested"),
     "case.attachment_add": _("File attached to a case"),
     "case.read": _("Case read outside the receiving union"),
+    "case.duplicate_seen": _("Possible duplicates looked up at other unions (a count only)"),
     "rights.case_export": _("Case register exported"),
     "rights.case_print": _("Case register printed"),
     "welfare.rule_add": _("Welfare rule added"),
