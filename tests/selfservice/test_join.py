@@ -224,3 +224,14 @@ def test_the_receiving_union_requests_the_transfer_for_a_member_elsewhere(city, 
         reverse("selfservice:join_status"), {"reference": app.reference, "id_tail": RID[-6:]}
     )
     assert "已受理" in outcome.content.decode() and "已批准" not in outcome.content.decode()
+
+
+def test_rate_limit_keys_never_hold_a_run_of_digits_like_a_resident_id():
+    """The keys live in the database cache table on PostgreSQL without Redis: a hex digest
+    could hold 18 decimal digits in a row, which the F4 check of a dump reads as an ID."""
+    import re
+
+    from selfservice.ratelimit import _key
+
+    keys = [_key("join.id", f"42050219850615{n:04d}", 86400) for n in range(2000)]
+    assert not [k for k in keys if re.search(r"[0-9]{18}", k)]
