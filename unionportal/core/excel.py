@@ -396,7 +396,13 @@ UNREADABLE = _(
 # cell holding "inf" or "nan", which no spreadsheet writes.
 _CELL_HINT = re.compile(
     rb"(?P<formula><(?:\w+:)?f[\s>/])|(?P<error>\st=[\"']e[\"'])"
-    rb"|(?P<nan><(?:\w+:)?v>\s*[+-]?(?i:inf|nan))"
+    rb"|(?P<nan><(?:\w+:)?v>[+-]?(?i:inf|nan))"
+)
+# Cheap tests that a chunk may hold one of them; only such a chunk is searched (a sheet
+# without formulas, errors or inf is scanned at the speed of bytes.find).
+_MAY_HOLD = (b"<f", b":f>", b":f ", b":f/", b":f\n", b":f\t", b":f\r", b't="e"', b"t='e'")
+_MAY_HOLD_LOWER = tuple(
+    b"v>" + sign + word for sign in (b"", b"-", b"+") for word in (b"inf", b"nan")
 )
 _CELL_REF = re.compile(rb"[^>]*?\sr=[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{0,40})<")
@@ -472,11 +478,18 @@ def _scan_part(archive: zipfile.ZipFile, name: str, marks: dict | None) -> None:
             buffer = tail + chunk
             if b"<!DOCTYPE" in buffer or b"<!ENTITY" in buffer:
                 raise _error(UNREADABLE, "unreadable")
-            if marks is not None:
+            if marks is not None and _may_hold(buffer):
                 for hit in _CELL_HINT.finditer(buffer):
                     if hit.end() > len(tail):  # not already seen in the previous chunk
                         _mark(buffer, hit, marks)
             tail = buffer[-_SCAN_OVERLAP:]
+
+
+def _may_hold(buffer: bytes) -> bool:
+    if any(text in buffer for text in _MAY_HOLD):
+        return True
+    lower = buffer.lower()
+    return any(text in lower for text in _MAY_HOLD_LOWER)
 
 
 def _mark(buffer: bytes, hit: re.Match, marks: dict) -> None:
