@@ -390,20 +390,16 @@ UNREADABLE = _(
     "The workbook could not be read. Open it in Excel, save it as .xlsx and upload it again."
 )
 
-# What the values of a cell cannot tell (python-calamine returns cached values: a formula's
-# last result, "" for an error cell), found in the sheet's XML before it is parsed: a formula
-# element (<f>, <f t="shared" ...>, any namespace prefix), an error cell (t="e") and a number
-# cell holding "inf" or "nan", which no spreadsheet writes.
+# What cell values cannot tell (python-calamine returns cached values: a formula's last result,
+# "" for an error cell), found in the sheet's XML before it is parsed: a formula element (<f>,
+# <f t="shared"/>, any prefix), an error cell (t="e"), a number cell holding inf or nan.
 _CELL_HINT = re.compile(
     rb"(?P<formula><(?:\w+:)?f[\s>/])|(?P<error>\st=[\"']e[\"'])"
     rb"|(?P<nan><(?:\w+:)?v>[+-]?(?i:inf|nan))"
 )
-# Cheap tests that a chunk may hold one of them; only such a chunk is searched (a sheet
-# without formulas, errors or inf is scanned at the speed of bytes.find).
+# Only a chunk holding one of these is searched: most sheets go at the speed of bytes.find.
 _MAY_HOLD = (b"<f", b":f>", b":f ", b":f/", b":f\n", b":f\t", b":f\r", b't="e"', b"t='e'")
-_MAY_HOLD_LOWER = tuple(
-    b"v>" + sign + word for sign in (b"", b"-", b"+") for word in (b"inf", b"nan")
-)
+_MAY_HOLD_LOWER = (b"v>inf", b"v>nan", b"v>-inf", b"v>-nan", b"v>+inf", b"v>+nan")
 _CELL_REF = re.compile(rb"[^>]*?\sr=[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{0,40})<")
 _SCAN_CHUNK = 1 << 20
@@ -453,9 +449,7 @@ class XlsxBook:
                 if _NOT_A_NUMBER in marks.values():
                     raise _error(UNREADABLE, "unreadable")
                 yield number, pad + [None if v == "" else v for v in values], marks
-        except ValidationError:
-            raise
-        except Exception as exc:
+        except Exception as exc:  # the inf/nan refusal above included
             raise _error(UNREADABLE, "unreadable") from exc
 
     def close(self) -> None:
@@ -463,10 +457,7 @@ class XlsxBook:
 
 
 def _column_index(letters: bytes) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + ch - 64
-    return index - 1
+    return sum((ch - 64) * 26**i for i, ch in enumerate(reversed(letters))) - 1
 
 
 def _scan_part(archive: zipfile.ZipFile, name: str, marks: dict | None) -> None:
