@@ -3,14 +3,14 @@ zip, XML and formula checks are unionportal.core.excel's)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from unionportal.core.excel import inspect_xlsx, iter_rows_safely, open_xlsx
+from unionportal.core.excel import XlsxBook, XlsxSheet, inspect_xlsx, read_xlsx
 
 from ..spreadsheets import (
     IMPORT_COLUMNS,
@@ -42,7 +42,7 @@ class Layout:
 
     columns: dict[int, ImportColumn]  # 0-based column index -> column
     width: int
-    estimated_rows: int | None  # from the sheet's <dimension>; None when the file omits it
+    estimated_rows: int | None  # below the header, to the sheet's last row; None when empty
 
 
 def _file_error(message, code: str, **params) -> ValidationError:
@@ -53,35 +53,37 @@ def read_layout(fileobj: IO[bytes]) -> Layout:
     """Check the upload (unionportal.core.excel.inspect_xlsx) and its header row. Raises a
     ValidationError naming missing, unknown or repeated headers."""
     inspect_xlsx(fileobj)
-    wb = open_xlsx(fileobj)
+    book = read_xlsx(fileobj)
     try:
-        return _sheet_layout(_member_sheet(wb))
+        sheet = _member_sheet(book)
+        return _sheet_layout(book.rows(sheet), book.last_row(sheet))
     finally:
-        wb.close()
+        book.close()
         fileobj.seek(0)
 
 
-def _member_sheet(wb):
+def _member_sheet(book: XlsxBook) -> XlsxSheet:
     """The template's sheet when it is there, else the first visible one: a hidden sheet is
     never imported unseen."""
-    sheets = wb.worksheets
-    for ws in sheets:
-        if ws.title == TEMPLATE_SHEET:
-            return ws
-    visible = [ws for ws in sheets if ws.sheet_state == "visible"]
+    for sheet in book.sheets:
+        if sheet.name == TEMPLATE_SHEET:
+            return sheet
+    visible = [sheet for sheet in book.sheets if sheet.visible]
     if not visible:
         raise _file_error(_("The workbook has no visible sheet."), "no_sheet")
     return visible[0]
 
 
-def _sheet_layout(ws) -> Layout:
-    estimated = (ws.max_row - 1) if ws.max_row else None
-    header = next(iter_rows_safely(ws, min_row=1, max_col=MAX_COLUMNS), ())
+def _sheet_layout(rows: Iterator[tuple[int, list, dict]], last_row: int | None) -> Layout:
+    """The layout from the header row, the first of `rows` (consumed from the iterator)."""
+    estimated = (last_row - 1) if last_row else None
+    first = next(rows, None)
+    header = first[1][:MAX_COLUMNS] if first is not None and first[0] == 1 else []
     by_key = {c.key: c for c in IMPORT_COLUMNS}
     columns: dict[int, ImportColumn] = {}
     unknown, repeated = [], []
-    for index, cell in enumerate(header):
-        text = "" if cell.value is None else str(cell.value).strip()
+    for index, value in enumerate(header):
+        text = "" if value is None else str(value).strip()
         if not text:
             continue
         column = by_key.get(header_key(text))

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from unionportal.core.excel import FORMULA_TRIGGERS
+from unionportal.core.excel import FORMULA_MARK, FORMULA_TRIGGERS
 
 from ..forms import MemberForm
 from ..models import MEMBER_ORG_KINDS, Organisation
@@ -40,22 +40,23 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _cell_input(column: ImportColumn, cell, context: _Context) -> Any:
-    """The value to give the form for one cell, or CellError with the reason."""
-    if cell.data_type == "f":
+def _cell_input(column: ImportColumn, value: Any, mark: str | None, context: _Context) -> Any:
+    """The value to give the form for one cell (as python-calamine read it, with the mark the
+    sheet's XML gave it: unionportal.core.excel.read_xlsx), or CellError with the reason."""
+    if mark == FORMULA_MARK:
         raise CellError(_("Formulas are not accepted; type the value itself."))
-    if cell.data_type == "e":
-        raise CellError(_("The cell shows an Excel error (%(value)s).") % {"value": cell.value})
-    value = cell.value
+    if mark is not None:
+        raise CellError(_("The cell shows an Excel error (%(value)s).") % {"value": mark})
     if value is None or (isinstance(value, str) and not value.strip()):
         return {"bool": False, "org": context.target.pk}.get(column.kind, "")
     kind = column.kind
     if kind == "id":
-        if isinstance(value, float):
+        if type(value) in (int, float):
+            # Excel keeps 15 significant digits: an 18-digit number has already lost its last.
             raise CellError(
                 _(
-                    "Excel stored this ID number as a number and may have changed its last "
-                    "digits. Format the column as text and type the number again."
+                    "Format the resident ID column as text: Excel keeps only 15 significant "
+                    "digits, so this number has already lost digits. Type it again as text."
                 )
             )
         return _text(value)
@@ -123,11 +124,10 @@ def _masked(text: str, keep: int = 4) -> str:
     return "*" * max(0, len(text) - keep) + text[-keep:] if len(text) > keep else "*" * len(text)
 
 
-def _display(column: ImportColumn, cell) -> str:
+def _display(column: ImportColumn, value: Any) -> str:
     """What the preview shows for a cell: IDs and phones masked as everywhere else (a number
     of the wrong length keeps only its last 4 characters), invisible characters made visible,
     long text cut."""
-    value = cell.value
     if value is None:
         return ""
     text = _text(value)

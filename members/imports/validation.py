@@ -13,7 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 
 from unionportal.core.audit import audit_event
-from unionportal.core.excel import inspect_xlsx, iter_rows_safely, open_xlsx
+from unionportal.core.excel import inspect_xlsx, read_xlsx
 
 from .. import access, crypto
 from ..models import Member, Organisation, User
@@ -113,13 +113,19 @@ class ImportCheck:
         return [i for i, header in enumerate(self.headers) if header in bad]
 
 
-def _data_rows(ws, layout: Layout) -> Iterator[tuple[int, tuple]]:
-    """(spreadsheet row number, cells) for each row holding anything, examples skipped."""
+def _data_rows(rows, layout: Layout) -> Iterator[tuple[int, list, dict]]:
+    """(spreadsheet row number, values, marks) for each row holding anything below the
+    header, examples skipped; a formula or error cell counts as something."""
     count = 0
-    for number, cells in enumerate(iter_rows_safely(ws, min_row=2, max_col=layout.width), 2):
-        if all(c.value is None or (type(c.value) is str and not c.value.strip()) for c in cells):
+    width = layout.width
+    for number, values, marks in rows:
+        if number < 2:
             continue
-        first = cells[0].value if cells else None
+        if len(values) < width:
+            values = values + [None] * (width - len(values))
+        if not marks and all(v is None or (type(v) is str and not v.strip()) for v in values):
+            continue
+        first = values[0]
         if isinstance(first, str) and first.strip().startswith(EXAMPLE_MARK):
             continue
         count += 1
@@ -129,7 +135,7 @@ def _data_rows(ws, layout: Layout) -> Iterator[tuple[int, tuple]]:
                 "too_many_rows",
                 max=f"{MAX_ROWS:,}",
             )
-        yield number, cells
+        yield number, values, marks
 
 
 def member_import_check(
@@ -145,23 +151,24 @@ def member_import_check(
         access.require(actor, "member.edit", organisation)
     _require_member_org(organisation)
     inspect_xlsx(fileobj)
-    wb = open_xlsx(fileobj)
+    book = read_xlsx(fileobj)
     try:
-        ws = _member_sheet(wb)
-        layout = _sheet_layout(ws)
+        sheet = _member_sheet(book)
+        rows = book.rows(sheet)
+        layout = _sheet_layout(rows, book.last_row(sheet))
         context = _Context(organisation)
         validator = _RowValidator(context)
         check = ImportCheck(organisation=organisation)
         ordered = sorted(layout.columns.items())
         check.headers = [c.header for _, c in ordered]
         total = layout.estimated_rows or 0
-        for number, cells in _data_rows(ws, layout):
+        for number, values, marks in _data_rows(rows, layout):
             check.rows += 1
-            _check_row(check, context, validator, number, cells, ordered)
+            _check_row(check, context, validator, number, values, marks, ordered)
             if progress is not None and check.rows % PROGRESS_EVERY == 0:
                 progress(check.rows, max(total, check.rows))
     finally:
-        wb.close()
+        book.close()
     if check.rows == 0:
         raise _file_error(_("The file holds no member rows below the headers."), "no_rows")
     _check_duplicates(check, actor)
@@ -171,14 +178,19 @@ def member_import_check(
 
 
 def _check_row(
-    check: ImportCheck, context: _Context, validator: _RowValidator, number: int, cells, ordered
+    check: ImportCheck,
+    context: _Context,
+    validator: _RowValidator,
+    number: int,
+    values: list,
+    marks: dict[int, str],
+    ordered,
 ) -> None:
     data: dict[str, Any] = {"organisation": context.target.pk, "status": "active"}
     bad_fields: set[str] = set()
     for index, column in ordered:
-        cell = cells[index]
         try:
-            value = _cell_input(column, cell, context)
+            value = _cell_input(column, values[index], marks.get(index), context)
         except CellError as exc:
             check.add(number, column.header, str(exc))
             bad_fields.add(column.field)
@@ -197,7 +209,7 @@ def _check_row(
     # Keep what the preview shows: every row of a file small enough to preview whole, and
     # the first bad rows of a larger one.
     if number - 1 <= KEEP_DISPLAY_ROWS or (bad and len(check.display) < KEEP_DISPLAY_ROWS * 2):
-        check.display[number] = [_display(c, cells[i]) for i, c in ordered]
+        check.display[number] = [_display(c, values[i]) for i, c in ordered]
     if bad:
         return
     # The form has validated and normalised the number: read sex and birth date off it.

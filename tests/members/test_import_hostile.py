@@ -123,3 +123,76 @@ def test_a_file_testing_more_numbers_than_the_days_allowance_reports_none(
     assert "errors" not in job.result
     assert LogEntry.objects.filter(additional_data__event="member.one_membership_limit").exists()
     assert not LogEntry.objects.filter(additional_data__event="member.one_membership_hit").exists()
+
+
+# --- What the XML tells and the values don't (python-calamine reads cached values) ----------
+
+
+@pytest.mark.parametrize("number", [420503199001010012, 110105491231002], ids=["18", "15"])
+def test_a_resident_id_in_a_number_cell_is_refused_on_its_row(city, chair_a, as_user, number):
+    """Excel keeps 15 significant digits: an ID typed into a number cell has lost digits
+    (420503199001010012 is stored as 4.2050319900101E+17) and is never guessed back."""
+    rows = [person(1), person(2, resident_id=number)]
+    job = check_and_commit(as_user(chair_a), city.union_a, workbook_bytes(rows))
+    [(row, column, message)] = errors_of(job)
+    assert (row, column) == (3, "身份证号")
+    assert message.startswith("身份证号请设置为文本格式")
+    assert Member.objects.count() == 0
+
+
+FORMULA_CELLS = {
+    # what Excel stores: the formula and its last result, which is all calamine returns
+    "with a cached value": b'<c r="A3" t="str"><f>UPPER("x")</f><v>X</v></c>',
+    "shared": b'<c r="A3" t="str"><f t="shared" si="0"/><v>X</v></c>',
+    "namespaced": b'<c r="A3" t="str"><x:f xmlns:x="http://x">A1</x:f><v>X</v></c>',
+}
+
+
+@pytest.mark.parametrize("stored", FORMULA_CELLS.values(), ids=FORMULA_CELLS.keys())
+def test_a_formula_found_by_the_xml_scan_is_a_row_error(city, chair_a, as_user, stored):
+    content = with_cell_xml(
+        workbook_bytes([person(1), person(2, name='=UPPER("x")')]),
+        b'<c r="A3"><f>UPPER("x")</f><v /></c>',
+        stored,
+    )
+    job = check_and_commit(as_user(chair_a), city.union_a, content)
+    [(row, column, message)] = errors_of(job)
+    assert (row, column) == (3, "姓名") and "公式" in message
+    assert Member.objects.count() == 0
+
+
+def test_an_error_cell_is_a_row_error_showing_the_error(city, chair_a, as_user):
+    """calamine reads an error cell as empty; the scan finds it, and the row says which."""
+    content = with_cell_xml(
+        workbook_bytes([person(1), person(2, education="本科")]),
+        b'<c r="D3" t="inlineStr"><is><t>\xe6\x9c\xac\xe7\xa7\x91</t></is></c>',
+        b'<c r="D3" t="e"><v>#N/A</v></c>',
+    )
+    job = check_and_commit(as_user(chair_a), city.union_a, content)
+    [(row, column, message)] = errors_of(job)
+    assert (row, column) == (3, "学历") and "#N/A" in message
+
+
+def test_the_scan_reads_the_sheet_in_chunks_and_finds_each_formula_once(monkeypatch):
+    """Chunks of 64 bytes split the tags; every formula is still found, once, at its cell."""
+    import io
+
+    from unionportal.core import excel
+
+    monkeypatch.setattr(excel, "_SCAN_CHUNK", 64)
+    rows = [person(n, name="=1+1" if n % 3 == 0 else f"人{n}") for n in range(1, 31)]
+    book = excel.read_xlsx(io.BytesIO(workbook_bytes(rows)))
+    [marks] = book.marks.values()
+    book.close()
+    assert marks == {(n + 1, 0): excel.FORMULA_MARK for n in range(1, 31) if n % 3 == 0}
+
+
+def test_a_dtd_in_any_part_is_refused_before_parsing(city, chair_a, as_user):
+    content = replace_in_zip(
+        workbook_bytes([person(1)]),
+        "xl/workbook.xml",
+        lambda xml: xml.replace(b"<workbook", b'<!DOCTYPE x [<!ENTITY e "e">]><workbook', 1),
+    )
+    response = post_file(as_user(chair_a), city.union_a, content)
+    assert response.context["form"].errors["file"].as_data()[0].code == "unreadable"
+    assert not FileJob.objects.exists()
