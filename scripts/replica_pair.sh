@@ -57,7 +57,10 @@ wal_level = replica
 max_wal_senders = 5
 hot_standby = on
 fsync = off
-synchronous_commit = off
+# on, as a real primary runs: with it off a commit returns before its WAL is written, so
+# pg_current_wal_lsn() (the freshness guard's primary position) can trail a transaction that
+# has just committed and the guard sees a standby "caught up" that lacks it (seen in CI).
+synchronous_commit = on
 full_page_writes = off
 shared_buffers = 32MB
 max_connections = 40

@@ -50,7 +50,9 @@ def parse_lsn(text: str) -> int:
 def replica_lag_bytes(replica: str | None = None, primary: str | None = None) -> int | None:
     """How many bytes of WAL the replica has still to replay; None when it is not a standby
     (or unreachable). Asked of the replica first: a position read later on the primary can
-    only be ahead, so the figure never understates the lag."""
+    only be ahead, so the figure never understates the lag. The primary's position is its WAL
+    write position: with synchronous_commit off there, a transaction that has just committed
+    may lie beyond it, and a `caught_up` read could miss it (run the primary with it on)."""
     replica = replica or replica_alias()
     if replica is None:
         return None
